@@ -1,0 +1,87 @@
+"""The error types of kaskkiri.
+
+Every failure the user can cause or meet has its own type here, carries the place it comes from
+(file, line) and an Estonian message that says what is wrong and what to do. The CLI catches
+`KaskkiriError` once and prints the messages; nothing else prints a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is and what to do about it (Estonian)."""
+
+    message: str
+    file: Path | str | None = None
+    line: int | None = None
+
+    def where(self) -> str:
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        place = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{place}: {self.message}"
+
+
+class KaskkiriError(Exception):
+    """Base of every error the CLI reports as a message (never as a traceback)."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DefinitionError(KaskkiriError):
+    """The definitions cannot be read or are not valid (all problems of a run, together)."""
+
+    exit_code = 2
+
+
+class TemplateError(KaskkiriError):
+    """A Word template or a clause text is broken (Jinja syntax, unknown variable)."""
+
+    exit_code = 2
+
+
+class RenderError(KaskkiriError):
+    """A document could not be written (a character Word cannot hold, a broken template file)."""
+
+    exit_code = 3
+
+
+class ConverterMissing(KaskkiriError):
+    """LibreOffice is not installed: PDF and container cannot be made."""
+
+    exit_code = 4
+
+
+class ConversionError(KaskkiriError):
+    """LibreOffice ran but failed, crashed or hung."""
+
+    exit_code = 4
+
+
+class PackageError(KaskkiriError):
+    """The signing PDF or the container could not be made."""
+
+    exit_code = 5
+
+
+class RecordError(KaskkiriError):
+    """A signed directive cannot be recorded (number used, date out of order, recorded twice)."""
+
+    exit_code = 6
