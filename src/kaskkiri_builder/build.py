@@ -1,0 +1,84 @@
+"""The build pipeline: definitions → resolved directive → Word → PDF → signing package.
+
+Each stage hands the next a finished value; only this module knows the order. The CLI calls
+`build()` and prints what it reports through `progress`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .definitions import Definitions, load_definitions
+from .output import StagedOutput
+from .render import render_annex, render_directive
+from .resolve import ResolvedDirective, resolve_directive
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a kaskkiri project keeps its parts."""
+
+    root: Path
+
+    @property
+    def definitions(self) -> Path:
+        return self.root / "definitions"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+
+@dataclass
+class BuildResult:
+    directive: ResolvedDirective
+    folder: Path
+    manifest: dict
+    notes: list[str] = field(default_factory=list)  # e.g. why no PDF was made
+
+
+def directive_file_name() -> str:
+    return "kaskkiri.docx"
+
+
+def annex_file_name(number: int, post_id: str, total: int) -> str:
+    """ASCII names that sort in annex order: lisa-01-talituse-juhataja.docx."""
+    width = max(2, len(str(total)))
+    return f"lisa-{number:0{width}d}-{post_id}.docx"
+
+
+def load_and_resolve(project: Project, directive_id: str) -> tuple[Definitions, ResolvedDirective]:
+    defs = load_definitions(project.definitions)
+    return defs, resolve_directive(defs, directive_id)
+
+
+def build(
+    project: Project,
+    directive_id: str,
+    *,
+    word_only: bool = False,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> BuildResult:
+    progress("Loen definitsioone")
+    _defs, rd = load_and_resolve(project, directive_id)
+    progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa{'' if len(rd.annexes) == 1 else 't'})")
+    target = project.output / directive_id
+    notes: list[str] = []
+    with StagedOutput(target) as out:
+        word_files = [out.write(directive_file_name(), render_directive(rd, project.templates), "directive")]
+        for annex in rd.annexes:
+            name = annex_file_name(annex.number, annex.post.id, len(rd.annexes))
+            word_files.append(out.write(name, render_annex(rd, annex, project.templates), "annex", annex.number))
+        progress(f"Kirjutasin {len(word_files)} Wordi faili")
+        if not word_only:
+            from .signing import make_signing_files
+
+            notes.extend(make_signing_files(rd, out, word_files, progress))
+        manifest = out.commit(directive_id)
+    return BuildResult(rd, target, manifest, notes)

@@ -1,0 +1,119 @@
+"""The command line: `kaskkiri build 2026-01` and friends.
+
+Thin on purpose: parse arguments, call one function, print. Every error of ours arrives as a
+`KaskkiriError` and is printed once, in Estonian, with its file and line; an unexpected error is
+one line too (set KASKKIRI_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import __version__
+from .build import Project, build as run_build
+from .errors import KaskkiriError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help=(
+        "kaskkiri koostab ametijuhendite kinnitamise käskkirja definitsioonidest "
+        "(definitions/*.yaml): Wordi failid ülevaatuseks, PDF ja allkirjastamiseks valmis konteiner."
+    ),
+)
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _fail(exc: KaskkiriError) -> None:
+    problems = exc.problems
+    head = "Viga" if len(problems) == 1 else f"Vead ({len(problems)})"
+    _err(f"{head}:")
+    for p in problems:
+        _err(f"  {p}")
+    _err("Väljundit ei muudetud.")
+    raise typer.Exit(exc.exit_code)
+
+
+def _project(path: Optional[Path]) -> Project:
+    return Project((path or Path.cwd()).resolve())
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kaskkiri {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Näita versiooni ja lõpeta."
+    ),
+) -> None:
+    """kaskkiri: ametijuhendid andmetena, käskkiri nende kinnitamiseks."""
+
+
+ProjectOpt = typer.Option(
+    None, "--projekt", "-p", help="Projekti kaust (definitions/, templates/, output/). Vaikimisi praegune kaust."
+)
+
+
+@app.command()
+def build(
+    kaskkiri: str = typer.Argument(..., help="Käskkirja id, s.t faili nimi kaustas definitions/kaskkirjad/ (näiteks 2026-01)."),
+    ainult_word: bool = typer.Option(False, "--ainult-word", help="Koosta ainult Wordi failid (ilma PDF-i ja konteinerita)."),
+    projekt: Optional[Path] = ProjectOpt,
+) -> None:
+    """Koosta käskkiri ja selle lisad kausta output/<käskkiri>/.
+
+    Kirjutab käskkirja ja iga lisa Wordi faili, LibreOffice'i olemasolul ka allkirjastamise PDF-i
+    ja DigiDoc4-s allkirjastatava ASiC-E konteineri, ning manifest.json-i kõigi failide SHA-256
+    räsidega. Vigase sisendi korral jääb eelmine väljund puutumata.
+    """
+    project = _project(projekt)
+    try:
+        result = run_build(project, kaskkiri, word_only=ainult_word, progress=lambda m: _err(f"• {m}"))
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    rd = result.directive
+    status = "EELNÕU" if rd.draft else rd.date_number
+    typer.echo(f"Valmis: {rd.title} ({status}), {len(rd.annexes)} lisa.")
+    for entry in result.manifest["files"]:
+        size = (result.folder / entry["path"]).stat().st_size
+        typer.echo(f"  {_rel(result.folder / entry['path'])}  {entry['role']}  {size // 1024 or 1} KiB")
+    typer.echo(f"  {_rel(result.folder / 'manifest.json')}  manifest")
+    for note in result.notes:
+        _err(f"Märkus: {note}")
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def run() -> None:
+    """Entry point that keeps unexpected errors to one line."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _err("Katkestatud. Väljundit ei muudetud.")
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: one line, not a traceback
+        if os.environ.get("KASKKIRI_DEBUG"):
+            raise
+        _err(f"Sisemine viga: {type(exc).__name__}: {exc}. Väljundit ei muudetud. "
+             "Käivita uuesti KASKKIRI_DEBUG=1-ga ja saada väljund arendajatele.")
+        sys.exit(70)

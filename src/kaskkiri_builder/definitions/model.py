@@ -1,0 +1,213 @@
+"""The typed model of the definitions.
+
+What `schema.py` produces from the YAML files and everything after it consumes. Plain frozen
+dataclasses: no I/O, no rendering. Every value that a message may point at keeps its `Source`.
+Names are English; the glossary in docs/glossary.md maps them to the documents' Estonian terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from .load import Source
+
+
+class PostGroup(str, Enum):
+    """Ametikoha grupp: an ametnik exercises public authority, a töötaja does not (ATS § 7)."""
+
+    AMETNIK = "ametnik"
+    TOOTAJA = "töötaja"
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str  # nimetus: "Sotsiaalkindlustusamet"
+    genitive: str  # omastav: "Sotsiaalkindlustusameti"
+    allative: str  # kellele: "Sotsiaalkindlustusametile" (the appeal clause)
+    abbreviation: str = ""  # lyhend
+
+
+@dataclass(frozen=True)
+class Head:
+    title: str  # "peadirektor"
+    genitive: str  # "peadirektori"
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str  # lower case nominative
+    genitive: str
+    parent: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Style:
+    approval_range: str = "sidekriips"  # point 1: "lisadele 1-11"
+    revocation_range: str = "kuni"  # point 2: "lisad 1 kuni 2"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    agency: Agency
+    head: Head
+    units: dict[str, Unit]
+    style: Style
+    source: Source
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text value of the definitions with its place (it may contain Jinja)."""
+
+    value: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """One entry of a list of posts (manager, subordinates, substitutes)."""
+
+    post_id: str
+    source: Source
+    qualifier: bool | None = None  # piirang: explicit override of the derived qualifier
+    plural: bool = False  # mitmuses
+    name: str | None = None  # nimetus: the words shown instead of the post's title
+
+
+@dataclass(frozen=True)
+class PostRefList:
+    refs: tuple[PostRef, ...]
+    source: Source
+    text: Text | None = None  # tekst: the published wording, when it cannot be generated
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A duty of section 2: a shared clause (with parameters) or the post's own text."""
+
+    source: Source
+    clause_id: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    text: Text | None = None
+    results: tuple[Text, ...] | None = None  # None: the clause's results
+
+
+@dataclass(frozen=True)
+class ClauseRef:
+    clause_id: str
+    source: Source
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+REQUIREMENT_LABELS: dict[str, str] = {
+    "haridus": "Haridus",
+    "erialane_tookogemus": "Erialane töökogemus",
+    "keeleoskus": "Keeleoskus",
+    "teadmised_ja_oskused": "Teadmised ja oskused",
+    "isikuomadused": "Isikuomadused",
+}
+
+
+@dataclass(frozen=True)
+class Post:
+    """Ametikoht. Its identity is its id (the file name): several posts may share a title."""
+
+    id: str
+    title: str  # teenistuskoht, lower case
+    unit: str
+    group: PostGroup
+    source: Source
+    title_plural: str | None = None
+    manager: PostRefList | None = None
+    subordinates: PostRefList | None = None
+    substitutes_for: PostRefList | None = None  # teenistuja asendab
+    substituted_by: PostRefList | None = None  # teenistuja asendaja
+    purpose: Text | None = None  # teenistuskoha eesmärk
+    special_conditions: Text | None = None  # eritingimused (None: the group's default)
+    duties: tuple[Duty, ...] = ()
+    requirements: dict[str, Text] = field(default_factory=dict)  # keys of REQUIREMENT_LABELS
+    rights: ClauseRef | None = None  # õigused ja vastutus
+    closing: ClauseRef | None = None  # lõpurida
+
+    @property
+    def is_full(self) -> bool:
+        """A full post has a job description; a short one is only named by others."""
+        return bool(self.duties)
+
+
+@dataclass(frozen=True)
+class DutyClause:
+    id: str
+    text: Text
+    results: tuple[Text, ...]
+    defaults: dict[str, Any]
+    source: Source
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RowsClause:
+    id: str
+    rows: tuple[tuple[str, tuple[Text, ...]], ...]  # (label, items)
+    defaults: dict[str, Any]
+    source: Source
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TextClause:
+    id: str
+    text: Text
+    defaults: dict[str, Any]
+    source: Source
+    description: str = ""
+
+
+Clause = DutyClause | RowsClause | TextClause
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str  # "peadirektor" or "osakonnajuhataja peadirektori ülesannetes"
+    basis: str | None = None  # a deputy's appointment, cited in the legal basis
+
+
+@dataclass(frozen=True)
+class Directive:
+    """Käskkiri. A draft has no number and no date yet."""
+
+    id: str
+    legal_basis: Text
+    unit: str
+    annexes: tuple[PostRef, ...]
+    signatory: Signatory
+    source: Source
+    title: Text | None = None
+    number: str | None = None
+    date: date | None = None
+    abolished: tuple[PostRef, ...] = ()
+    in_force_on: date | None = None  # None: "jõustub allkirjastamisest"
+    retroactive_from: date | None = None
+    register: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.number is None or self.date is None
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Everything under definitions/, validated."""
+
+    root: str
+    organisation: Organisation
+    clauses: dict[str, Clause]
+    posts: dict[str, Post]
+    directives: dict[str, Directive]
+    ledger: Any = None  # history.Ledger, when definitions/ajalugu.yaml exists

@@ -1,0 +1,110 @@
+"""Cross-reference checks of the whole set of definitions.
+
+Run after every file has been read, so that all problems of a run are reported together: a post
+or clause that does not exist, a unit that does not exist, an annex listed twice. What is left for
+`kaskkiri check` are findings about content; what is here makes a build impossible.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ..errors import Problem
+from .model import Definitions, DutyClause, PostRefList, RowsClause, TextClause
+
+
+def _unknown(what: str, name: str, known) -> str:
+    near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+    hint = f' Kas mõtlesid "{near[0]}"?' if near else ""
+    return f'viide {what} "{name}", mida pole olemas.{hint} Paranda viide või lisa puuduv definitsioon.'
+
+
+def cross_check(defs: Definitions, unreadable: set[str] = frozenset()) -> list[Problem]:
+    problems: list[Problem] = []
+    units = defs.organisation.units
+    posts = defs.posts
+    clauses = defs.clauses
+
+    def check_refs(lst: PostRefList | None) -> None:
+        if lst is None:
+            return
+        for ref in lst.refs:
+            if ref.post_id in unreadable:
+                continue
+            if ref.post_id not in posts:
+                problems.append(ref.source.problem(_unknown("ametikohale", ref.post_id, posts)))
+            elif ref.plural and not posts[ref.post_id].title_plural:
+                problems.append(
+                    ref.source.problem(
+                        f'"mitmuses: true", aga ametikohal "{ref.post_id}" pole '
+                        '"teenistuskoht_mitmuses". Lisa see ametikoha faili.'
+                    )
+                )
+
+    for post in posts.values():
+        if post.unit and post.unit not in units:
+            problems.append(post.source.problem(_unknown("struktuuriüksusele", post.unit, units)))
+        for lst in (post.manager, post.subordinates, post.substitutes_for, post.substituted_by):
+            check_refs(lst)
+        for duty in post.duties:
+            if duty.clause_id is None:
+                continue
+            clause = clauses.get(duty.clause_id)
+            if clause is None:
+                problems.append(duty.source.problem(_unknown("klauslile", duty.clause_id, clauses)))
+            elif not isinstance(clause, DutyClause):
+                problems.append(
+                    duty.source.problem(
+                        f'klausel "{duty.clause_id}" ei ole ülesanne (sellel pole "ulesanne" ja '
+                        '"tulemused"). Vali ülesande klausel.'
+                    )
+                )
+        if post.rights is not None:
+            clause = clauses.get(post.rights.clause_id)
+            if clause is None:
+                problems.append(post.rights.source.problem(_unknown("klauslile", post.rights.clause_id, clauses)))
+            elif not isinstance(clause, RowsClause):
+                problems.append(
+                    post.rights.source.problem(
+                        f'klausel "{post.rights.clause_id}" ei ole õiguste ja vastutuse klausel '
+                        '(sellel pole "read"). Vali õiguste ja vastutuse klausel.'
+                    )
+                )
+        if post.closing is not None:
+            clause = clauses.get(post.closing.clause_id)
+            if clause is None:
+                problems.append(post.closing.source.problem(_unknown("klauslile", post.closing.clause_id, clauses)))
+            elif not isinstance(clause, TextClause):
+                problems.append(post.closing.source.problem(f'klausel "{post.closing.clause_id}" ei ole tekstiklausel. Vali tekstiklausel.'))
+
+    for directive in defs.directives.values():
+        if directive.unit and directive.unit not in units:
+            problems.append(directive.source.problem(_unknown("struktuuriüksusele", directive.unit, units)))
+        seen: dict[str, int] = {}
+        for n, ref in enumerate(directive.annexes, start=1):
+            if ref.post_id in unreadable:
+                continue
+            if ref.post_id not in posts:
+                problems.append(ref.source.problem(_unknown("ametikohale", ref.post_id, posts)))
+                continue
+            if ref.post_id in seen:
+                problems.append(
+                    ref.source.problem(
+                        f'ametikoht "{ref.post_id}" on lisades kaks korda (lisa {seen[ref.post_id]} '
+                        f"ja lisa {n}). Üks ametikoht saab käskkirjas ühe lisa: kustuta korduv rida."
+                    )
+                )
+                continue
+            seen[ref.post_id] = n
+            post = posts[ref.post_id]
+            if not post.is_full:
+                problems.append(
+                    ref.source.problem(
+                        f'ametikohal "{ref.post_id}" pole ametijuhendit (puuduvad "ulesanded"), '
+                        "seega ei saa seda lisana kinnitada. Täienda ametikoha faili."
+                    )
+                )
+        for ref in directive.abolished:
+            if ref.post_id not in posts:
+                problems.append(ref.source.problem(_unknown("ametikohale", ref.post_id, posts)))
+    return problems

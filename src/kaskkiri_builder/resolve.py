@@ -1,0 +1,311 @@
+"""Resolving a directive: every reference followed, every clause rendered, every phrase written.
+
+The result is a `ResolvedDirective`: plain strings in document order, ready for any renderer
+(Word, the fidelity test, the review page). Pure: no files, no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import estonian
+from .clause_text import TextRenderer
+from .definitions.load import Source
+from .definitions.model import (
+    REQUIREMENT_LABELS,
+    Definitions,
+    Directive,
+    DutyClause,
+    Post,
+    PostGroup,
+    PostRef,
+    PostRefList,
+    RowsClause,
+    TextClause,
+)
+from .errors import DefinitionError, TemplateError
+
+QUALIFIER = "(ülesannete ulatuses, mis ei seisne avaliku võimu teostamises)"
+SPECIAL_CONDITIONS = {
+    PostGroup.AMETNIK: "Eritingimused määratakse ametikohale nimetamise käskkirjas.",
+    PostGroup.TOOTAJA: "Eritingimused määratakse töölepingus.",
+}
+GROUP_LABEL = {PostGroup.AMETNIK: "Ametnik", PostGroup.TOOTAJA: "Töötaja"}
+DEFAULT_CLOSING = "lopurida"
+APPEAL = (
+    "Käskkirja peale on õigus 30 päeva jooksul käskkirja teatavaks tegemisest esitada vaie "
+    "{allative} haldusmenetluse seaduses sätestatud korras või kaebus halduskohtule "
+    "halduskohtumenetluse seadustikus sätestatud korras."
+)
+DRAFT_DATE = "[kuupäev]"
+DRAFT_NUMBER = "[number]"
+
+
+def needs_qualifier(substitute: Post, substituted: Post) -> bool:
+    """ATS § 7: only an ametnik exercises public authority, so a töötaja who stands in for an
+    ametnik does so only as far as the tasks are not public authority."""
+    return substitute.group is PostGroup.TOOTAJA and substituted.group is PostGroup.AMETNIK
+
+
+@dataclass(frozen=True)
+class ResolvedDuty:
+    number: str  # "2.1."
+    text: str
+    results: tuple[str, ...]
+    source: Source
+    clause_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedAnnex:
+    number: int
+    post: Post
+    heading: tuple[str, ...]  # KINNITATUD / agency + head / date + nr / Lisa N
+    general: tuple[tuple[str, str], ...]  # 1. Üldosa: (label, value)
+    duties: tuple[ResolvedDuty, ...]
+    requirements: tuple[tuple[str, str], ...]  # 3.: (label, value)
+    rights: tuple[tuple[str, tuple[str, ...]], ...]  # 4.: (label, items)
+    closing: str
+
+    @property
+    def title(self) -> str:
+        return estonian.capitalize_first(self.post.title)
+
+    @property
+    def bookmark(self) -> str:
+        return f"Lisa {self.number}. {self.title}"
+
+
+@dataclass(frozen=True)
+class Point:
+    number: str  # "1."
+    text: str
+    items: tuple[str, ...] = ()  # "1.1. talituse juhataja (lisa 1);"
+    extra: tuple[str, ...] = ()  # further unnumbered paragraphs of the point
+
+
+@dataclass(frozen=True)
+class ResolvedDirective:
+    directive: Directive
+    draft: bool
+    kind: str  # "KÄSKKIRI"
+    date_number: str  # "07.01.2026 nr 1"
+    title: str
+    preamble: str  # the legal basis ending in "alusel"
+    points: tuple[Point, ...]
+    signature: tuple[str, ...]
+    annexes: tuple[ResolvedAnnex, ...]
+    agency: str
+    revoked: tuple[Any, ...] = field(default=())  # history's revocation groups, for review
+
+    @property
+    def id(self) -> str:
+        return self.directive.id
+
+
+class _Resolver:
+    def __init__(self, defs: Definitions):
+        self.defs = defs
+        self.org = defs.organisation
+        self.texts = TextRenderer()
+
+    # -- posts ---------------------------------------------------------------------------------
+    def unit_chain(self, unit_id: str) -> list:
+        chain = []
+        seen = set()
+        while unit_id and unit_id not in seen and unit_id in self.org.units:
+            seen.add(unit_id)
+            unit = self.org.units[unit_id]
+            chain.append(unit)
+            unit_id = unit.parent or ""
+        return list(reversed(chain))
+
+    def unit_name(self, unit_id: str) -> str:
+        return estonian.capitalize_first(", ".join(u.name for u in self.unit_chain(unit_id)))
+
+    def unit_genitive(self, unit_id: str) -> str:
+        return " ".join(u.genitive for u in self.unit_chain(unit_id))
+
+    def ref_name(self, ref: PostRef) -> str:
+        if ref.name:
+            return ref.name
+        post = self.defs.posts[ref.post_id]
+        return (post.title_plural or post.title) if ref.plural else post.title
+
+    def post_list(self, post: Post, lst: PostRefList | None, qualify: bool, ctx: dict) -> str:
+        if lst is None or (not lst.refs and lst.text is None):
+            return "-"
+        if lst.text is not None:
+            return self.texts.render(lst.text, ctx)
+        parts = []
+        for ref in lst.refs:
+            name = self.ref_name(ref)
+            q = ref.qualifier
+            if q is None:
+                q = qualify and needs_qualifier(post, self.defs.posts[ref.post_id])
+            parts.append(f"{name} {QUALIFIER}" if q else name)
+        return estonian.capitalize_first(", ".join(parts))
+
+    def post_context(self, post: Post) -> dict[str, Any]:
+        agency = self.org.agency
+        return {
+            "asutus": {
+                "nimetus": agency.name,
+                "omastav": agency.genitive,
+                "kellele": agency.allative,
+                "lyhend": agency.abbreviation,
+            },
+            "ametikoht": {"id": post.id, "nimetus": post.title, "grupp": post.group.value},
+        }
+
+    def annex(self, number: int, ref: PostRef, heading_date: str, heading_number: str) -> ResolvedAnnex:
+        post = self.defs.posts[ref.post_id]
+        ctx = self.post_context(post)
+        r = self.texts.render
+        general = (
+            ("Struktuuriüksus", self.unit_name(post.unit)),
+            ("Teenistuskoht", estonian.capitalize_first(ref.name or post.title)),
+            ("Vahetu juht", self.post_list(post, post.manager, False, ctx)),
+            ("Alluvad", self.post_list(post, post.subordinates, False, ctx)),
+            ("Teenistuja asendab", self.post_list(post, post.substitutes_for, True, ctx)),
+            ("Teenistuja asendaja", self.post_list(post, post.substituted_by, False, ctx)),
+            ("Teenistuskoha eesmärk", r(post.purpose, ctx, "eesmärk") if post.purpose else ""),
+            ("Ametikoha grupp", GROUP_LABEL[post.group]),
+            (
+                "Eritingimused",
+                r(post.special_conditions, ctx, "eritingimused")
+                if post.special_conditions
+                else SPECIAL_CONDITIONS[post.group],
+            ),
+        )
+        duties = []
+        for i, duty in enumerate(post.duties, start=1):
+            if duty.clause_id is not None:
+                clause = self.defs.clauses[duty.clause_id]
+                assert isinstance(clause, DutyClause)
+                params = {**ctx, **clause.defaults, **duty.params}
+                what = f"klausel {clause.id}"
+                text = r(clause.text, params, what)
+                results_src = duty.results if duty.results is not None else clause.results
+                results = tuple(r(t, params, what) for t in results_src)
+            else:
+                assert duty.text is not None
+                text = r(duty.text, ctx, f"ülesanne {i}")
+                results = tuple(r(t, ctx, f"ülesanne {i}") for t in duty.results or ())
+            duties.append(ResolvedDuty(f"2.{i}.", text, results, duty.source, duty.clause_id))
+        requirements = tuple(
+            (label, r(post.requirements[key], ctx, label) if key in post.requirements else "")
+            for key, label in REQUIREMENT_LABELS.items()
+        )
+        rights: tuple = ()
+        if post.rights is not None:
+            clause = self.defs.clauses[post.rights.clause_id]
+            assert isinstance(clause, RowsClause)
+            params = {**ctx, **clause.defaults, **post.rights.params}
+            what = f"klausel {clause.id}"
+            rights = tuple(
+                (label, tuple(r(t, params, what) for t in items)) for label, items in clause.rows
+            )
+        closing = ""
+        closing_id = post.closing.clause_id if post.closing else DEFAULT_CLOSING
+        clause = self.defs.clauses.get(closing_id)
+        if isinstance(clause, TextClause):
+            params = {**ctx, **clause.defaults, **(post.closing.params if post.closing else {})}
+            closing = r(clause.text, params, f"klausel {clause.id}")
+        heading = (
+            "KINNITATUD",
+            f"{self.org.agency.genitive} {self.org.head.genitive}",
+            f"{heading_date} käskkirjaga nr {heading_number}",
+            f"Lisa {number}",
+        )
+        return ResolvedAnnex(number, post, heading, general, tuple(duties), requirements, rights, closing)
+
+    # -- the directive -------------------------------------------------------------------------
+    def directive(self, directive: Directive, revocation: str | None, revoked: tuple) -> ResolvedDirective:
+        draft = directive.is_draft
+        date_text = estonian.format_date(directive.date) if directive.date else DRAFT_DATE
+        number = directive.number or DRAFT_NUMBER
+        annexes = tuple(
+            self.annex(n, ref, date_text, number) for n, ref in enumerate(directive.annexes, start=1)
+        )
+        many = len(annexes) > 1
+        title = (
+            self.texts.render(directive.title, {}, "pealkiri")
+            if directive.title
+            else ("Ametijuhendite kinnitamine" if many else "Ametijuhendi kinnitamine")
+        )
+        basis = self.texts.render(directive.legal_basis, {}, "oigusalus").strip()
+        if directive.signatory.basis:
+            basis = f"{basis} ning {directive.signatory.basis.strip()}"
+        preamble = f"{basis} alusel"
+        style = self.org.style
+        numbers = [a.number for a in annexes]
+        if many:
+            lead = (
+                f"Kinnitan {self.unit_genitive(directive.unit)} ametijuhendid vastavalt lisadele "
+                f"{estonian.annex_ranges(numbers, style.approval_range)} järgmiselt:"
+            )
+        else:
+            lead = f"Kinnitan {self.unit_genitive(directive.unit)} ametijuhendi vastavalt lisale 1 järgmiselt:"
+        items = []
+        for i, (ref, annex) in enumerate(zip(directive.annexes, annexes), start=1):
+            end = "." if i == len(annexes) else ";"
+            name = estonian.lower_first(ref.name or annex.post.title)
+            items.append(f"1.{i}. {name} (lisa {annex.number}){end}")
+        points = [Point("1.", lead, tuple(items))]
+        if revocation:
+            points.append(Point(f"{len(points) + 1}.", f"Tunnistan kehtetuks {revocation}."))
+        if directive.in_force_on:
+            entry = f"Käskkiri jõustub {estonian.date_in_words(directive.in_force_on, 'adessive')}"
+        else:
+            entry = "Käskkiri jõustub allkirjastamisest"
+        if directive.retroactive_from:
+            which = "ametijuhendeid" if many else "ametijuhendit"
+            entry += (
+                f" ja käskkirja punktis 1 kinnitatud {which} rakendatakse tagasiulatuvalt "
+                f"{estonian.date_in_words(directive.retroactive_from, 'elative')}"
+            )
+        entry += "."
+        appeal = APPEAL.format(allative=self.org.agency.allative)
+        points.append(Point(f"{len(points) + 1}.", entry, extra=(appeal,)))
+        signature = ("(allkirjastatud digitaalselt)", directive.signatory.name, directive.signatory.title)
+        return ResolvedDirective(
+            directive=directive,
+            draft=draft,
+            kind="KÄSKKIRI",
+            date_number=f"{date_text} nr {number}",
+            title=title,
+            preamble=preamble,
+            points=tuple(points),
+            signature=signature,
+            annexes=annexes,
+            agency=self.org.agency.name,
+            revoked=revoked,
+        )
+
+
+def resolve_directive(defs: Definitions, directive_id: str) -> ResolvedDirective:
+    """Resolve one directive; every clause problem of the run is reported together."""
+    directive = defs.directives.get(directive_id)
+    if directive is None:
+        known = ", ".join(sorted(defs.directives)) or "(ühtegi pole)"
+        raise DefinitionError(
+            f'käskkirja "{directive_id}" ei ole: faili definitions/kaskkirjad/{directive_id}.yaml '
+            f"pole olemas. Olemasolevad käskkirjad: {known}."
+        )
+    resolver = _Resolver(defs)
+    revocation, revoked = revocation_for(defs, directive)
+    resolved = resolver.directive(directive, revocation, revoked)
+    if resolver.texts.problems:
+        raise TemplateError(resolver.texts.problems)
+    return resolved
+
+
+def revocation_for(defs: Definitions, directive: Directive) -> tuple[str | None, tuple]:
+    """Point 2 from the ledger: what the directive's annexes replace. (None, ()) without a ledger."""
+    if defs.ledger is None:
+        return None, ()
+    from . import history
+
+    return history.revocation_phrase_for(defs, directive)
