@@ -21,6 +21,7 @@ class Project:
     """Where a kaskkiri project keeps its parts."""
 
     root: Path
+    output_root: Path | None = None  # default: <root>/output
 
     @property
     def definitions(self) -> Path:
@@ -32,7 +33,7 @@ class Project:
 
     @property
     def output(self) -> Path:
-        return self.root / "output"
+        return self.output_root or self.root / "output"
 
 
 @dataclass

@@ -235,10 +235,10 @@ class _Resolver:
             if directive.title
             else ("Ametijuhendite kinnitamine" if many else "Ametijuhendi kinnitamine")
         )
-        basis = self.texts.render(directive.legal_basis, {}, "oigusalus").strip()
+        basis = [self.texts.render(t, {}, "oigusalus").strip() for t in directive.legal_basis]
         if directive.signatory.basis:
-            basis = f"{basis} ning {directive.signatory.basis.strip()}"
-        preamble = f"{basis} alusel"
+            basis.append(directive.signatory.basis.strip())
+        preamble = f"{estonian.join_list(basis, last='ning')} alusel"
         style = self.org.style
         numbers = [a.number for a in annexes]
         if many:

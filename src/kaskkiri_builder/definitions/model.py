@@ -183,7 +183,7 @@ class Directive:
     """Käskkiri. A draft has no number and no date yet."""
 
     id: str
-    legal_basis: Text
+    legal_basis: tuple[Text, ...]  # items, joined "A, B ning C"; a deputy's appointment last
     unit: str
     annexes: tuple[PostRef, ...]
     signatory: Signatory

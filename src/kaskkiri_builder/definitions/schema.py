@@ -609,8 +609,8 @@ def read_directive(doc: YamlDoc, directive_id: str, problems: list[Problem]) -> 
     number = None
     if top.get("number") is not None:
         number = str(top["number"]).strip()
-    legal_basis = r.text(top, "oigusalus", where)
-    if signatory is None or legal_basis is None:
+    legal_basis = r.text_list(top, "oigusalus", where)
+    if signatory is None or not legal_basis:
         return None
     return Directive(
         id=directive_id,

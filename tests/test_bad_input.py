@@ -1,0 +1,230 @@
+"""Bad input gets one clear Estonian message with file:line, a non-zero exit, no traceback, and
+leaves the previous output and the user's definitions untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kaskkiri_builder.docx_text import docx_text
+
+
+def kaskkiri(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kaskkiri_builder", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def built_example(example: Path) -> Path:
+    """The example project with a good Word build in output/2026-01."""
+    r = kaskkiri(example, "build", "2026-01", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+    return example
+
+
+def line_of(path: Path, pattern: str) -> int:
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.search(pattern, line):
+            return i
+    raise AssertionError(f"{pattern!r} not in {path}")
+
+
+def replace_key(text: str, key: str, new: str) -> str:
+    """Replace a top-level key with its whole value (block scalars included) by `new`."""
+    pattern = re.compile(rf"(?m)^{key}:.*\n(?:[ \t]+.*\n|\n(?=[ \t]))*")
+    assert pattern.search(text), key
+    return pattern.sub(lambda _m: new + "\n", text, count=1)
+
+
+def a_full_post(project: Path) -> Path:
+    """The definition file of the directive's first annex."""
+    text = (project / "definitions/kaskkirjad/2026-01.yaml").read_text(encoding="utf-8")
+    first = re.search(r"^lisad:\s*\n\s*-\s*(?:ametikoht:\s*)?([a-z0-9-]+)", text, re.M).group(1)
+    return project / "definitions/ametikohad" / f"{first}.yaml"
+
+
+def fails_cleanly(project: Path, expect: list[str], code: int | None = None) -> str:
+    """Run a build that must fail; check the message, exit code and that nothing changed."""
+    out_before = snapshot(project / "output")
+    defs_before = snapshot(project / "definitions")
+    r = kaskkiri(project, "build", "2026-01", "--ainult-word")
+    assert r.returncode != 0
+    if code is not None:
+        assert r.returncode == code
+    assert "Traceback" not in r.stderr + r.stdout
+    for text in expect:
+        assert text in r.stderr, f"{text!r} not in:\n{r.stderr}"
+    assert snapshot(project / "output") == out_before, "the previous output changed"
+    assert snapshot(project / "definitions") == defs_before, "the definitions changed"
+    leftovers = [p.name for p in (project / "output").iterdir() if p.name.startswith(".")]
+    assert leftovers == [], f"staging folders left behind: {leftovers}"
+    return r.stderr
+
+
+def test_broken_yaml(built_example):
+    post = a_full_post(built_example)
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("ametikoha_grupp:", "ametikoha_grupp: [ametnik\nx:", 1), encoding="utf-8")
+    line = line_of(post, r"^x:")
+    rel = f"definitions/ametikohad/{post.name}"
+    err = fails_cleanly(built_example, ["YAML-i süntaksiviga", f"{rel}:"], code=2)
+    assert re.search(rf"{re.escape(rel)}:({line - 1}|{line}):", err)
+
+
+def test_unknown_key_suggests_the_nearest(built_example):
+    post = a_full_post(built_example)
+    post.write_text(post.read_text(encoding="utf-8").replace("teenistuskoht:", "teenistuskoh:", 1), encoding="utf-8")
+    line = line_of(post, r"^teenistuskoh:")
+    fails_cleanly(
+        built_example,
+        [f"definitions/ametikohad/{post.name}:{line}:", 'tundmatu võti "teenistuskoh"', 'Kas mõtlesid "teenistuskoht"?'],
+        code=2,
+    )
+
+
+def test_missing_field(built_example):
+    post = a_full_post(built_example)
+    post.write_text(re.sub(r"(?m)^ametikoha_grupp:.*\n", "", post.read_text(encoding="utf-8")), encoding="utf-8")
+    fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:1:", 'puudub kohustuslik võti "ametikoha_grupp"'], code=2)
+
+
+def test_unknown_post_reference(built_example):
+    post = a_full_post(built_example)
+    text = replace_key(post.read_text(encoding="utf-8"), "vahetu_juht", "vahetu_juht: olematu-ametikoht")
+    post.write_text(text, encoding="utf-8")
+    line = line_of(post, r"^vahetu_juht:")
+    fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:{line}:", 'viide ametikohale "olematu-ametikoht"'], code=2)
+
+
+def test_unknown_clause_reference(built_example):
+    post = a_full_post(built_example)
+    text = post.read_text(encoding="utf-8")
+    m = re.search(r"(?m)^(\s*-?\s*klausel:\s*)([a-z0-9-]+)", text)
+    post.write_text(text[: m.start(2)] + "olematu-klausel" + text[m.end(2) :], encoding="utf-8")
+    line = line_of(post, r"klausel:\s*olematu-klausel")
+    fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:", 'viide klauslile "olematu-klausel"'], code=2)
+
+
+def test_annex_listed_twice(built_example):
+    d = built_example / "definitions/kaskkirjad/2026-01.yaml"
+    text = d.read_text(encoding="utf-8")
+    m = re.search(r"(?m)^lisad:\s*\n(\s*-\s*[^\n]+\n)", text)
+    d.write_text(text[: m.end()] + m.group(1) + text[m.end() :], encoding="utf-8")
+    fails_cleanly(built_example, ["definitions/kaskkirjad/2026-01.yaml:", "on lisades kaks korda (lisa 1 ja lisa 2)"], code=2)
+
+
+def test_jinja_syntax_error_in_clause(built_example):
+    clause_file = sorted((built_example / "definitions/klauslid").glob("*.yaml"))[0]
+    text = clause_file.read_text(encoding="utf-8")
+    m = re.search(r"(?m)^(\s+tekst: |\s+ulesanne: )(.+)$", text)
+    clause_file.write_text(text[: m.start(2)] + "Katki {{ tegevus " + text[m.start(2) :], encoding="utf-8")
+    fails_cleanly(built_example, [f"definitions/klauslid/{clause_file.name}:", "Jinja süntaksiviga"], code=2)
+
+
+def test_undefined_parameter_in_clause(built_example):
+    clause_file = sorted((built_example / "definitions/klauslid").glob("*.yaml"))[0]
+    text = clause_file.read_text(encoding="utf-8")
+    m = re.search(r"(?m)^(\s+tekst: |\s+ulesanne: )(.+)$", text)
+    clause_file.write_text(text[: m.start(2)] + "{{ olematu_parameeter }} " + text[m.start(2) :], encoding="utf-8")
+    fails_cleanly(built_example, [f"definitions/klauslid/{clause_file.name}:", "olematu_parameeter"], code=2)
+
+
+def _edit_template(path: Path, old: str, new: str) -> None:
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode(), 1)
+            dst.writestr(info, data)
+    path.write_bytes(buf.getvalue())
+
+
+def test_jinja_error_in_template(built_example):
+    _edit_template(built_example / "templates/ametijuhend.docx", "{{ lopurida }}", "{{ lopurida }")
+    fails_cleanly(built_example, ["templates/ametijuhend.docx", "Jinja süntaksiviga Wordi mallis"], code=2)
+
+
+def test_unknown_variable_in_template(built_example):
+    _edit_template(built_example / "templates/kaskkiri.docx", "{{ pealkiri }}", "{{ pealkirii }}")
+    fails_cleanly(built_example, ["templates/kaskkiri.docx", "pealkirii"], code=2)
+
+
+def test_control_character_escaped_in_yaml(built_example):
+    post = a_full_post(built_example)
+    text = replace_key(post.read_text(encoding="utf-8"), "eesmark", 'eesmark: "Kopeeritud\\vWordist"')
+    post.write_text(text, encoding="utf-8")
+    line = line_of(post, r"^eesmark:")
+    fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:{line}:", "U+000B", "Word ei talu"], code=2)
+
+
+def test_raw_control_character(built_example):
+    post = a_full_post(built_example)
+    text = post.read_text(encoding="utf-8")
+    text = replace_key(text, "eesmark", "eesmark: Kell \x07 helises")
+    lines = text.splitlines(keepends=True)
+    idx = next(i for i, l in enumerate(lines) if l.startswith("eesmark:"))
+    post.write_text("".join(lines), encoding="utf-8")
+    fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:{idx + 1}:", "U+0007"], code=2)
+
+
+def test_all_errors_of_a_run_together(built_example):
+    post = a_full_post(built_example)
+    text = post.read_text(encoding="utf-8").replace("teenistuskoht:", "teenistuskoh:", 1)
+    text = replace_key(text, "vahetu_juht", "vahetu_juht: olematu-ametikoht")
+    post.write_text(text, encoding="utf-8")
+    err = fails_cleanly(built_example, ['tundmatu võti "teenistuskoh"', 'viide ametikohale "olematu-ametikoht"'])
+    assert "Vead (" in err
+
+
+def test_bad_date(built_example):
+    d = built_example / "definitions/kaskkirjad/2026-01.yaml"
+    d.write_text(replace_key(d.read_text(encoding="utf-8"), "kuupaev", "kuupaev: 32.13.2026"), encoding="utf-8")
+    line = line_of(d, r"^kuupaev:")
+    fails_cleanly(built_example, [f"definitions/kaskkirjad/2026-01.yaml:{line}:", "ei ole kuupäev", "PP.KK.AAAA"], code=2)
+
+
+def test_unknown_directive(built_example):
+    r = kaskkiri(built_example, "build", "2099-99", "--ainult-word")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert 'käskkirja "2099-99" ei ole' in r.stderr
+
+
+def test_special_characters_render_as_text(built_example):
+    post = a_full_post(built_example)
+    new = "eesmark: 'Koostöö & suhtlus <partneritega> \"jutumärkides\" ja ''ülakomad'''"
+    text = replace_key(post.read_text(encoding="utf-8"), "eesmark", new)
+    post.write_text(text, encoding="utf-8")
+    r = kaskkiri(built_example, "build", "2026-01", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+    annex = sorted((built_example / "output/2026-01").glob("lisa-01-*.docx"))[0]
+    assert "Koostöö & suhtlus <partneritega> \"jutumärkides\" ja 'ülakomad'" in docx_text(annex)
+
+
+def test_two_builds_are_byte_identical(built_example, tmp_path):
+    first = snapshot(built_example / "output/2026-01")
+    r = kaskkiri(built_example, "build", "2026-01", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+    assert snapshot(built_example / "output/2026-01") == first
