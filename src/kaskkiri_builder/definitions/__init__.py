@@ -101,6 +101,10 @@ def load_definitions(root: Path) -> Definitions:
         raise DefinitionError(problems or [Problem("organisatsioon.yaml on vigane.")])
     defs = Definitions(str(root), organisation, clauses, posts, directives, ledger)
     problems.extend(cross_check(defs, unreadable))
+    if ledger is not None and not unreadable:
+        from .ledger import ledger_problems
+
+        problems.extend(ledger_problems(ledger, posts))
     if problems:
         raise DefinitionError(problems)
     return defs
