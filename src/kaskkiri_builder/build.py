@@ -36,6 +36,35 @@ class Project:
         return self.output_root or self.root / "output"
 
 
+ARCHIVE = "arhiiv"  # arhiiv/<id>/: definitions + templates as signed, and the approved build
+APPROVED = "kinnitatud"
+
+
+def archive_root(project: Project, directive_id: str) -> Path:
+    return project.root / ARCHIVE / directive_id
+
+
+def archived_project(project: Project, directive_id: str) -> Project | None:
+    """The project as it was when `directive_id` was signed, if it has been recorded.
+
+    A recorded directive is rebuilt from there, so later drafts that change a post's wording
+    do not change what the signed directive says.
+    """
+    root = archive_root(project, directive_id)
+    if (root / "definitions").is_dir() and (root / "templates").is_dir():
+        return Project(root, output_root=project.output)
+    return None
+
+
+def source_project(project: Project, directive_id: str, progress: Callable[[str], None]) -> Project:
+    archived = archived_project(project, directive_id)
+    if archived is None:
+        return project
+    progress(f"Käskkiri {directive_id} on registreeritud: kasutan allkirjastamisaegseid "
+             f"definitsioone ja malle ({ARCHIVE}/{directive_id}/)")
+    return archived
+
+
 @dataclass
 class BuildResult:
     directive: ResolvedDirective
@@ -66,16 +95,18 @@ def build(
     word_only: bool = False,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> BuildResult:
+    source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
-    _defs, rd = load_and_resolve(project, directive_id)
+    _defs, rd = load_and_resolve(source, directive_id)
     progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa{'' if len(rd.annexes) == 1 else 't'})")
     target = project.output / directive_id
     notes: list[str] = []
     with StagedOutput(target) as out:
-        word_files = [out.write(directive_file_name(), render_directive(rd, project.templates), "directive")]
+        templates = source.templates
+        word_files = [out.write(directive_file_name(), render_directive(rd, templates), "directive")]
         for annex in rd.annexes:
             name = annex_file_name(annex.number, annex.post.id, len(rd.annexes))
-            word_files.append(out.write(name, render_annex(rd, annex, project.templates), "annex", annex.number))
+            word_files.append(out.write(name, render_annex(rd, annex, templates), "annex", annex.number))
         progress(f"Kirjutasin {len(word_files)} Wordi faili")
         if not word_only:
             from .signing import make_signing_files

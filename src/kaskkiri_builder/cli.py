@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
@@ -38,7 +39,7 @@ def _fail(exc: KaskkiriError) -> None:
     _err(f"{head}:")
     for p in problems:
         _err(f"  {p}")
-    _err("Väljundit ei muudetud.")
+    _err("Väljundit ega definitsioone ei muudetud.")
     raise typer.Exit(exc.exit_code)
 
 
@@ -92,6 +93,47 @@ def build(
         typer.echo(f"  {_rel(result.folder / entry['path'])}  {entry['role']}  {size // 1024 or 1} KiB")
     typer.echo(f"  {_rel(result.folder / 'manifest.json')}  manifest")
     for note in result.notes:
+        _err(f"Märkus: {note}")
+
+
+def _parse_date(value: str) -> date:
+    from .estonian import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        _err(f"Viga: --kuupaev: {exc}")
+        raise typer.Exit(2)
+
+
+@app.command()
+def record(
+    kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
+    nr: str = typer.Option(..., "--nr", help="Registreerimisel saadud number (näiteks 12)."),
+    kuupaev: str = typer.Option(..., "--kuupaev", help="Allkirjastamise/registreerimise kuupäev PP.KK.AAAA."),
+    ainult_word: bool = typer.Option(False, "--ainult-word", help="Arhiveeri ainult Wordi failid."),
+    projekt: Optional[Path] = ProjectOpt,
+) -> None:
+    """Kanna allkirjastatud käskkiri registrisse: number ja kuupäev, ajalugu ja arhiiv.
+
+    Kirjutab numbri ja kuupäeva käskkirja definitsiooni, lisab käskkirja ajalukku
+    (definitions/ajalugu.yaml) ja hoiab kinnitatud koosseisu alles kaustas arhiiv/<käskkiri>/,
+    et hilisemaid käskkirju saaks sellega võrrelda. YAML-i kommentaarid jäävad alles.
+    """
+    from .recording import record as run_record
+
+    on = _parse_date(kuupaev)
+    project = _project(projekt)
+    try:
+        result = run_record(project, kaskkiri, nr, on, word_only=ainult_word, progress=lambda m: _err(f"• {m}"))
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    e = result.entry
+    typer.echo(f"Registreeritud: käskkiri {kaskkiri} {e.label.removeprefix('käskkiri ')}.")
+    typer.echo(f"  ajalugu: definitions/ajalugu.yaml ({len(e.annexes)} lisa, {len(e.revokes)} kehtetuks tunnistamist)")
+    typer.echo(f"  arhiiv: {_rel(result.archive)}")
+    for note in result.build.notes:
         _err(f"Märkus: {note}")
 
 

@@ -1,0 +1,192 @@
+"""Recording a signed directive: its number and date, the ledger, and the approved build.
+
+After the director has signed, `kaskkiri record` writes the number and date into the directive's
+definition, appends the directive to the ledger, and keeps an archive of what was approved:
+`arhiiv/<id>/` holds the definitions and templates as they were (so that the directive can be
+rebuilt exactly, whatever later drafts change) and the approved build in `kinnitatud/` (so that
+later directives can be compared with it). The user's YAML keeps its comments and layout
+(ruamel.yaml round trip). Nothing is changed unless every step succeeded: the new files are
+prepared in a temporary folder, then moved into place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from . import estonian, history
+from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build
+from .definitions import load_definitions
+from .errors import DefinitionError, Problem, RecordError
+from .resolve import resolve_directive
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 100
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _dump(data) -> str:
+    buf = io.StringIO()
+    _yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def _with_number_and_date(text: str, number: str, on: date) -> str:
+    data = _yaml().load(text)
+    pos = 1 if "pealkiri" in data else 0
+    for key, value in (("number", int(number) if number.isdigit() else number), ("kuupaev", estonian.format_date(on))):
+        if key in data:
+            data[key] = value
+        else:
+            data.insert(pos, key, value)
+        pos += 1
+    return _dump(data)
+
+
+def _ledger_entry(entry: history.LedgerDirective) -> CommentedMap:
+    m = CommentedMap()
+    m["id"] = entry.id
+    m["number"] = int(entry.number) if entry.number.isdigit() else entry.number
+    m["kuupaev"] = estonian.format_date(entry.date)
+    if entry.title:
+        m["pealkiri"] = entry.title
+    lisad = CommentedSeq(entry.annexes[n] for n in sorted(entry.annexes))
+    m["lisad"] = lisad
+    if entry.revokes:
+        revs = CommentedSeq()
+        for r in entry.revokes:
+            rm = CommentedMap()
+            rm["number"] = int(r.number) if str(r.number).isdigit() else r.number
+            rm["kuupaev"] = estonian.format_date(r.date)
+            if r.annexes is not None:
+                rm["lisad"] = estonian.annex_ranges(sorted(r.annexes), "kuni")
+            revs.append(rm)
+        m["tunnistab_kehtetuks"] = revs
+    return m
+
+
+def _with_entry(text: str | None, entry: history.LedgerDirective) -> str:
+    if text is None or not text.strip():
+        data = CommentedMap()
+        data["kaskkirjad"] = CommentedSeq()
+    else:
+        data = _yaml().load(text)
+        if data.get("kaskkirjad") is None:
+            data["kaskkirjad"] = CommentedSeq()
+    data["kaskkirjad"].append(_ledger_entry(entry))
+    return _dump(data)
+
+
+@dataclass
+class RecordResult:
+    entry: history.LedgerDirective
+    build: BuildResult
+    archive: Path
+
+
+def record(
+    project: Project,
+    directive_id: str,
+    number: str,
+    on: date,
+    *,
+    word_only: bool = False,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> RecordResult:
+    number = str(number).strip()
+    defs = load_definitions(project.definitions)
+    directive = defs.directives.get(directive_id)
+    if directive is None:
+        raise DefinitionError(
+            f'käskkirja "{directive_id}" ei ole (definitions/kaskkirjad/{directive_id}.yaml puudub).'
+        )
+    d_file = project.definitions / "kaskkirjad" / f"{directive_id}.yaml"
+    if archive_root(project, directive_id).exists():
+        raise RecordError(
+            Problem(
+                f"käskkiri {directive_id} on juba registreeritud (arhiiv/{directive_id}/ on olemas): "
+                "sama käskkirja ei saa registreerida kaks korda.",
+                str(d_file.relative_to(project.root)),
+            )
+        )
+    if (directive.number and directive.number != number) or (directive.date and directive.date != on):
+        raise RecordError(
+            Problem(
+                f"käskkirja definitsioonis on juba number {directive.number} ja kuupäev "
+                f"{estonian.format_date(directive.date) if directive.date else '-'}, mis ei "
+                "klapi antud väärtustega. Kontrolli numbrit ja kuupäeva.",
+                str(d_file.relative_to(project.root)),
+                directive.source.line,
+            )
+        )
+    recorded = dataclasses.replace(directive, number=number, date=on)
+    defs_now = dataclasses.replace(defs, directives={**defs.directives, directive_id: recorded})
+    resolved = resolve_directive(defs_now, directive_id)
+    _phrase, groups = history.revocation_phrase_for(defs_now, recorded)
+    entry = history.LedgerDirective(
+        id=directive_id,
+        number=number,
+        date=on,
+        title=resolved.title,
+        annexes={n: ref.post_id for n, ref in enumerate(directive.annexes, start=1)},
+        revokes=history.revocations_of(groups),
+    )
+    try:
+        history.record(defs.ledger or (), entry)
+    except history.RecordRefused as exc:
+        raise RecordError([Problem(r, "definitions/ajalugu.yaml") for r in exc.reasons]) from None
+
+    ledger_file = project.definitions / "ajalugu.yaml"
+    new_directive_text = _with_number_and_date(d_file.read_text(encoding="utf-8"), number, on)
+    old_ledger = ledger_file.read_text(encoding="utf-8") if ledger_file.exists() else None
+    new_ledger_text = _with_entry(old_ledger, entry)
+
+    (project.root / ARCHIVE).mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.root / ARCHIVE))
+    try:
+        shutil.copytree(project.definitions, staging / "definitions")
+        shutil.copytree(project.templates, staging / "templates")
+        (staging / "definitions/kaskkirjad" / d_file.name).write_text(new_directive_text, encoding="utf-8")
+        (staging / "definitions/ajalugu.yaml").write_text(new_ledger_text, encoding="utf-8")
+        progress(f"Registreerin käskkirja {directive_id}: {estonian.format_date(on)} nr {number}")
+        result = build(Project(staging, output_root=staging / "_out"), directive_id,
+                       word_only=word_only, progress=progress)
+        os.replace(staging / "_out" / directive_id, staging / APPROVED)
+        shutil.rmtree(staging / "_out", ignore_errors=True)
+        # Everything is ready: put it in place (definitions last-but-one, archive last).
+        _replace_text(d_file, new_directive_text)
+        _replace_text(ledger_file, new_ledger_text)
+        final = archive_root(project, directive_id)
+        os.replace(staging, final)
+        out = project.output / directive_id
+        project.output.mkdir(exist_ok=True)
+        tmp_out = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.output))
+        shutil.copytree(final / APPROVED, tmp_out / "x")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp_out / "x", out)
+        shutil.rmtree(tmp_out, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    result.folder = out
+    return RecordResult(entry, result, final)
+
+
+def _replace_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
