@@ -145,7 +145,7 @@ def test_undefined_parameter_in_clause(built_example):
     clause_file = sorted((built_example / "definitions/klauslid").glob("*.yaml"))[0]
     text = clause_file.read_text(encoding="utf-8")
     m = re.search(r"(?m)^(\s+tekst: |\s+ulesanne: )(.+)$", text)
-    clause_file.write_text(text[: m.start(2)] + "{{ olematu_parameeter }} " + text[m.start(2) :], encoding="utf-8")
+    clause_file.write_text(text[: m.end(2)] + " {{ olematu_parameeter }}" + text[m.end(2) :], encoding="utf-8")
     fails_cleanly(built_example, [f"definitions/klauslid/{clause_file.name}:", "olematu_parameeter"], code=2)
 
 

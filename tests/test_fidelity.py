@@ -18,7 +18,26 @@ from kaskkiri_builder.docx_text import docx_text
 
 # (annex, text as the register extracted it, the same text in column order). Each one is a
 # place where a duty's text continues after the first line of its results in the extraction.
-INTERLEAVED: list[tuple[int, str, str]] = []
+INTERLEAVED: list[tuple[int, str, str]] = [
+    # Lisa 1, duty 2.10: the first result line sits inside the duty's text.
+    (
+        1,
+        'oskuste ja pädevuste Kriiside korral on talituse töö korraldatud. piires vastavalt osakonna juhataja antud korraldustele ja oma talituse töö korraldamine kriisis.',
+        'oskuste ja pädevuste piires vastavalt osakonna juhataja antud korraldustele ja oma talituse töö korraldamine kriisis. Kriiside korral on talituse töö korraldatud.',
+    ),
+    # Lisa 5, duty 2.3: the duty's last words follow its first two results.
+    (
+        5,
+        'et tagada koolituste kvaliteet Koolitajad saavad vajalikku metoodilist ja praktilist tuge, et läbi viia kvaliteetseid psühholoogilise esmaabi koolitusi. Osalejate praktilised oskused ja teadmised psühholoogilise esmaabi pakkumisel on paranenud. ja sihtrühmade vajadustele vastav tulemus.',
+        'et tagada koolituste kvaliteet ja sihtrühmade vajadustele vastav tulemus. Koolitajad saavad vajalikku metoodilist ja praktilist tuge, et läbi viia kvaliteetseid psühholoogilise esmaabi koolitusi. Osalejate praktilised oskused ja teadmised psühholoogilise esmaabi pakkumisel on paranenud.',
+    ),
+    # Lisa 6, duty 2.6: the duty's last words follow its results.
+    (
+        6,
+        'psühholoogilise kriisivalmiduse Avalikkuse ja partnerite teadlikkust on tõstetud psühholoogilise esmaabi olulisusest. Koolituste kajastamiseks on sisend antud. Koolituste teavitustegevused ellu viidud. tõstmiseks teavitus- ja ennetustegevuste korraldamine.',
+        'psühholoogilise kriisivalmiduse tõstmiseks teavitus- ja ennetustegevuste korraldamine. Avalikkuse ja partnerite teadlikkust on tõstetud psühholoogilise esmaabi olulisusest. Koolituste kajastamiseks on sisend antud. Koolituste teavitustegevused ellu viidud.',
+    ),
+]
 
 
 @pytest.fixture(scope="module")
