@@ -14,9 +14,10 @@ REFERENCE = FIXTURES / "ska-2026-01-nr1.txt"
 
 
 def copy_example(dest: Path) -> Path:
-    """A copy of the example (definitions + templates) that a test may change freely."""
+    """A copy of the example (definitions, templates, archive) that a test may change freely."""
     shutil.copytree(ROOT / "definitions", dest / "definitions")
     shutil.copytree(ROOT / "templates", dest / "templates")
+    shutil.copytree(ROOT / "arhiiv", dest / "arhiiv")
     return dest
 
 

@@ -1,5 +1,8 @@
 """Bad input gets one clear Estonian message with file:line, a non-zero exit, no traceback, and
-leaves the previous output and the user's definitions untouched."""
+leaves the previous output and the user's definitions untouched.
+
+The tests break the example's draft directive 2026-02 and the posts it approves: that is what an
+HR specialist edits (the signed 2026-01 is rebuilt from its archive)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from kaskkiri_builder.docx_text import docx_text
+
+
+DRAFT = "2026-02"
 
 
 def kaskkiri(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -36,8 +42,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def built_example(example: Path) -> Path:
-    """The example project with a good Word build in output/2026-01."""
-    r = kaskkiri(example, "build", "2026-01", "--ainult-word")
+    """The example project with a good Word build of the draft in output/."""
+    r = kaskkiri(example, "build", DRAFT, "--ainult-word")
     assert r.returncode == 0, r.stderr
     return example
 
@@ -58,7 +64,7 @@ def replace_key(text: str, key: str, new: str) -> str:
 
 def a_full_post(project: Path) -> Path:
     """The definition file of the directive's first annex."""
-    text = (project / "definitions/kaskkirjad/2026-01.yaml").read_text(encoding="utf-8")
+    text = (project / f"definitions/kaskkirjad/{DRAFT}.yaml").read_text(encoding="utf-8")
     first = re.search(r"^lisad:\s*\n\s*-\s*(?:ametikoht:\s*)?([a-z0-9-]+)", text, re.M).group(1)
     return project / "definitions/ametikohad" / f"{first}.yaml"
 
@@ -67,7 +73,7 @@ def fails_cleanly(project: Path, expect: list[str], code: int | None = None) -> 
     """Run a build that must fail; check the message, exit code and that nothing changed."""
     out_before = snapshot(project / "output")
     defs_before = snapshot(project / "definitions")
-    r = kaskkiri(project, "build", "2026-01", "--ainult-word")
+    r = kaskkiri(project, "build", DRAFT, "--ainult-word")
     assert r.returncode != 0
     if code is not None:
         assert r.returncode == code
@@ -126,11 +132,11 @@ def test_unknown_clause_reference(built_example):
 
 
 def test_annex_listed_twice(built_example):
-    d = built_example / "definitions/kaskkirjad/2026-01.yaml"
+    d = built_example / f"definitions/kaskkirjad/{DRAFT}.yaml"
     text = d.read_text(encoding="utf-8")
     m = re.search(r"(?m)^lisad:\s*\n(\s*-\s*[^\n]+\n)", text)
     d.write_text(text[: m.end()] + m.group(1) + text[m.end() :], encoding="utf-8")
-    fails_cleanly(built_example, ["definitions/kaskkirjad/2026-01.yaml:", "on lisades kaks korda (lisa 1 ja lisa 2)"], code=2)
+    fails_cleanly(built_example, [f"definitions/kaskkirjad/{DRAFT}.yaml:", "on lisades kaks korda (lisa 1 ja lisa 2)"], code=2)
 
 
 def test_jinja_syntax_error_in_clause(built_example):
@@ -200,10 +206,10 @@ def test_all_errors_of_a_run_together(built_example):
 
 
 def test_bad_date(built_example):
-    d = built_example / "definitions/kaskkirjad/2026-01.yaml"
-    d.write_text(replace_key(d.read_text(encoding="utf-8"), "kuupaev", "kuupaev: 32.13.2026"), encoding="utf-8")
+    d = built_example / f"definitions/kaskkirjad/{DRAFT}.yaml"
+    d.write_text("kuupaev: 32.13.2026\n" + d.read_text(encoding="utf-8"), encoding="utf-8")
     line = line_of(d, r"^kuupaev:")
-    fails_cleanly(built_example, [f"definitions/kaskkirjad/2026-01.yaml:{line}:", "ei ole kuupäev", "PP.KK.AAAA"], code=2)
+    fails_cleanly(built_example, [f"definitions/kaskkirjad/{DRAFT}.yaml:{line}:", "ei ole kuupäev", "PP.KK.AAAA"], code=2)
 
 
 def test_unknown_directive(built_example):
@@ -217,14 +223,14 @@ def test_special_characters_render_as_text(built_example):
     new = "eesmark: 'Koostöö & suhtlus <partneritega> \"jutumärkides\" ja ''ülakomad'''"
     text = replace_key(post.read_text(encoding="utf-8"), "eesmark", new)
     post.write_text(text, encoding="utf-8")
-    r = kaskkiri(built_example, "build", "2026-01", "--ainult-word")
+    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
     assert r.returncode == 0, r.stderr
-    annex = sorted((built_example / "output/2026-01").glob("lisa-01-*.docx"))[0]
+    annex = sorted((built_example / f"output/{DRAFT}").glob("lisa-01-*.docx"))[0]
     assert "Koostöö & suhtlus <partneritega> \"jutumärkides\" ja 'ülakomad'" in docx_text(annex)
 
 
 def test_two_builds_are_byte_identical(built_example, tmp_path):
-    first = snapshot(built_example / "output/2026-01")
-    r = kaskkiri(built_example, "build", "2026-01", "--ainult-word")
+    first = snapshot(built_example / f"output/{DRAFT}")
+    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
     assert r.returncode == 0, r.stderr
-    assert snapshot(built_example / "output/2026-01") == first
+    assert snapshot(built_example / f"output/{DRAFT}") == first

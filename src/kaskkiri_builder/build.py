@@ -98,7 +98,7 @@ def build(
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
     _defs, rd = load_and_resolve(source, directive_id)
-    progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa{'' if len(rd.annexes) == 1 else 't'})")
+    progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa)")
     target = project.output / directive_id
     notes: list[str] = []
     with StagedOutput(target) as out:

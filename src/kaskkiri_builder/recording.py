@@ -154,36 +154,66 @@ def record(
     old_ledger = ledger_file.read_text(encoding="utf-8") if ledger_file.exists() else None
     new_ledger_text = _with_entry(old_ledger, entry)
 
+    progress(f"Registreerin käskkirja {directive_id}: {estonian.format_date(on)} nr {number}")
+    staging, result = stage_archive(
+        project,
+        directive_id,
+        {f"kaskkirjad/{d_file.name}": new_directive_text, "ajalugu.yaml": new_ledger_text},
+        word_only=word_only,
+        progress=progress,
+    )
+    try:
+        # Everything is ready: put it in place (the definitions, then the archive).
+        _replace_text(d_file, new_directive_text)
+        _replace_text(ledger_file, new_ledger_text)
+        final = archive_root(project, directive_id)
+        os.replace(staging, final)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    out = _publish(project, directive_id, final / APPROVED)
+    result.folder = out
+    return RecordResult(entry, result, final)
+
+
+def stage_archive(
+    project: Project,
+    directive_id: str,
+    changes: dict[str, str],
+    *,
+    word_only: bool = False,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> tuple[Path, BuildResult]:
+    """Prepare `arhiiv/<id>/` in a hidden folder: definitions (with `changes`, paths relative to
+    definitions/), templates, and the build of the directive in `kinnitatud/`."""
     (project.root / ARCHIVE).mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.root / ARCHIVE))
     try:
         shutil.copytree(project.definitions, staging / "definitions")
         shutil.copytree(project.templates, staging / "templates")
-        (staging / "definitions/kaskkirjad" / d_file.name).write_text(new_directive_text, encoding="utf-8")
-        (staging / "definitions/ajalugu.yaml").write_text(new_ledger_text, encoding="utf-8")
-        progress(f"Registreerin käskkirja {directive_id}: {estonian.format_date(on)} nr {number}")
+        for rel, text in changes.items():
+            (staging / "definitions" / rel).write_text(text, encoding="utf-8")
         result = build(Project(staging, output_root=staging / "_out"), directive_id,
                        word_only=word_only, progress=progress)
         os.replace(staging / "_out" / directive_id, staging / APPROVED)
         shutil.rmtree(staging / "_out", ignore_errors=True)
-        # Everything is ready: put it in place (definitions last-but-one, archive last).
-        _replace_text(d_file, new_directive_text)
-        _replace_text(ledger_file, new_ledger_text)
-        final = archive_root(project, directive_id)
-        os.replace(staging, final)
-        out = project.output / directive_id
-        project.output.mkdir(exist_ok=True)
-        tmp_out = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.output))
-        shutil.copytree(final / APPROVED, tmp_out / "x")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp_out / "x", out)
-        shutil.rmtree(tmp_out, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    result.folder = out
-    return RecordResult(entry, result, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging, result
+
+
+def _publish(project: Project, directive_id: str, approved: Path) -> Path:
+    """Replace output/<id>/ with a copy of the approved build."""
+    out = project.output / directive_id
+    project.output.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.output))
+    shutil.copytree(approved, tmp / "x")
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(tmp / "x", out)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
 
 
 def _replace_text(path: Path, text: str) -> None:

@@ -1,0 +1,122 @@
+"""Recording a signed directive: the ledger, the final documents and later drafts follow from it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import fold, reference_parts
+from kaskkiri_builder.docx_text import docx_text
+
+
+def kaskkiri(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kaskkiri_builder", *args], cwd=project,
+                          capture_output=True, text=True)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_example_holds_2026_01_as_recorded():
+    from conftest import ROOT
+
+    text = (ROOT / "definitions/kaskkirjad/2026-01.yaml").read_text(encoding="utf-8")
+    assert "number: 1" in text and "kuupaev: 07.01.2026" in text
+    ledger = (ROOT / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
+    assert "id: 2026-01" in ledger
+    manifest = json.loads((ROOT / "arhiiv/2026-01/kinnitatud/manifest.json").read_text())
+    assert sorted(f["annex"] for f in manifest["files"] if f["role"] == "annex") == list(range(1, 12))
+
+
+def test_draft_2026_02_revokes_the_reapproved_annexes_of_nr_1(example):
+    r = kaskkiri(example, "build", "2026-02", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+    text = fold(docx_text(example / "output/2026-02/kaskkiri.docx"))
+    assert "2. Tunnistan kehtetuks peadirektori 07.01.2026 käskkirja nr 1 lisad 7 ja 10." in text
+    assert "[kuupäev] nr [number]" in text
+
+
+def test_record_2026_02_then_a_further_draft(example):
+    ledger_before = (example / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
+    comment = next(l for l in ledger_before.splitlines() if l.lstrip().startswith("#"))
+    r = kaskkiri(example, "record", "2026-02", "--nr", "12", "--kuupaev", "20.01.2026", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+
+    # the directive's definition: number and date written, comments kept
+    d = (example / "definitions/kaskkirjad/2026-02.yaml").read_text(encoding="utf-8")
+    assert "number: 12" in d and "kuupaev: 20.01.2026" in d
+    assert "# Käskkiri 2026-02 (EELNÕU)" in d
+    # the ledger: the new entry, with what it revoked; earlier comments kept
+    ledger = (example / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
+    assert comment in ledger
+    assert ledger.startswith(ledger_before.rstrip("\n").split("\n")[0])
+    entry = ledger[ledger.index("id: 2026-02"):]
+    assert "number: 12" in entry and "kuupaev: 20.01.2026" in entry
+    assert "peaspetsialist-kriisitugi" in entry and "analuutik-kriisitugi" in entry
+    assert "number: 1\n" in entry and "lisad: 7 ja 10" in entry
+
+    # the final documents: number and date, no draft mark
+    final = example / "output/2026-02"
+    text = fold(docx_text(final / "kaskkiri.docx", headers=True))
+    assert "20.01.2026 nr 12" in text and "EELNÕU" not in text and "[kuupäev]" not in text
+    annex = fold(docx_text(final / "lisa-02-noustaja-10.docx", headers=True))
+    assert annex.startswith("KINNITATUD Sotsiaalkindlustusameti peadirektori 20.01.2026 käskkirjaga nr 12 Lisa 2")
+    assert tree(example / "arhiiv/2026-02/kinnitatud") == tree(final)
+
+    # a further draft re-approving one of them revokes the new directive's annex
+    (example / "definitions/kaskkirjad/2026-03.yaml").write_text(
+        "oigusalus: Avaliku teenistuse seaduse § 52 lõigete 1 ja 2\n"
+        "struktuuriyksus: kriisitoe-talitus\nlisad: [noustaja-10]\n"
+        "allkirjastaja: {nimi: Maret Maripuu, ametinimetus: peadirektor}\n",
+        encoding="utf-8",
+    )
+    r = kaskkiri(example, "build", "2026-03", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+    text = fold(docx_text(example / "output/2026-03/kaskkiri.docx"))
+    assert "Tunnistan kehtetuks peadirektori 20.01.2026 käskkirja nr 12 lisa 2." in text
+
+    # rebuilding the recorded directive gives what was signed, whatever changed since
+    post = example / "definitions/ametikohad/noustaja-10.yaml"
+    post.write_text(post.read_text(encoding="utf-8").replace("Hoolivus", "Hoolivus, täpsus"), encoding="utf-8")
+    r = kaskkiri(example, "build", "2026-02", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+    assert "arhiiv/2026-02" in r.stderr
+    docx = {k: v for k, v in tree(final).items() if k.endswith(".docx")}
+    archived = {k: v for k, v in tree(example / "arhiiv/2026-02/kinnitatud").items() if k.endswith(".docx")}
+    assert docx == archived
+
+
+def test_rebuilding_2026_01_still_reproduces_the_reference(example):
+    """The draft 2026-02 changed two posts of 2026-01; the signed one is rebuilt from its archive."""
+    r = kaskkiri(example, "build", "2026-01", "--ainult-word")
+    assert r.returncode == 0, r.stderr
+    expected, _ = reference_parts()
+    assert fold(docx_text(example / "output/2026-01/kaskkiri.docx")) == expected
+    archived = json.loads((example / "arhiiv/2026-01/kinnitatud/manifest.json").read_text())
+    built = json.loads((example / "output/2026-01/manifest.json").read_text())
+    sha = lambda m: {f["path"]: f["sha256"] for f in m["files"] if f["path"].endswith(".docx")}
+    assert sha(built) == sha(archived)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["2026-01", "--nr", "1", "--kuupaev", "07.01.2026"], "on juba registreeritud"),
+        (["2026-02", "--nr", "1", "--kuupaev", "20.01.2026"], "Number 1 on 2026. aastal juba kasutatud"),
+        (["2026-02", "--nr", "12", "--kuupaev", "02.01.2026"], "on varasem kui ajaloo viimase"),
+        (["2026-02", "--nr", "12", "--kuupaev", "31.02.2026"], "--kuupaev"),
+    ],
+)
+def test_record_refusals_change_nothing(example, args, message):
+    before = tree(example / "definitions"), tree(example / "arhiiv")
+    r = kaskkiri(example, "record", *args, "--ainult-word")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert message in r.stderr, r.stderr
+    assert (tree(example / "definitions"), tree(example / "arhiiv")) == before
