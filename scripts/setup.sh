@@ -11,6 +11,12 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 say() { printf '[setup] %s\n' "$*" >&2; }
+# pip's output only when it fails (this machine's pip config warns about every package).
+quiet() {
+  local log; log=$(mktemp)
+  if ! "$@" >"$log" 2>&1; then grep -v '^WARNING: Location' "$log" >&2; rm -f "$log"; return 1; fi
+  rm -f "$log"
+}
 
 # --- system packages (Debian) ---------------------------------------------------------------
 apt_pkgs=()
@@ -46,6 +52,6 @@ extras=""
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${extras:+-test}"
 if [ ! -f "$stamp" ]; then
   say "installing kaskkiri${extras} into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+  quiet .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}"
   touch "$stamp"
 fi
