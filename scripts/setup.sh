@@ -21,9 +21,9 @@ quiet() {
 # --- system packages (Debian) ---------------------------------------------------------------
 apt_pkgs=()
 command -v soffice >/dev/null 2>&1 || apt_pkgs+=(libreoffice-writer-nogui)
-fc-list 2>/dev/null | grep -qi carlito || apt_pkgs+=(fonts-crosextra-carlito)
-fc-list 2>/dev/null | grep -qi caladea || apt_pkgs+=(fonts-crosextra-caladea)
-fc-list 2>/dev/null | grep -qi 'liberation serif' || apt_pkgs+=(fonts-liberation2)
+fc-list 2>/dev/null | grep -i carlito >/dev/null || apt_pkgs+=(fonts-crosextra-carlito)
+fc-list 2>/dev/null | grep -i caladea >/dev/null || apt_pkgs+=(fonts-crosextra-caladea)
+fc-list 2>/dev/null | grep -i "liberation serif" >/dev/null || apt_pkgs+=(fonts-liberation2)
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || apt_pkgs+=(chromium)
 fi

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,28 @@ def reference_parts() -> tuple[str, dict[int, str]]:
     for m, nxt in zip(matches, matches[1:] + [None]):
         annexes[int(m.group(1))] = body[m.start() : nxt.start() if nxt else len(body)]
     return fold(directive), {n: fold(t) for n, t in annexes.items()}
+
+
+@pytest.fixture(scope="session")
+def digidoc(tmp_path_factory):
+    """libdigidocpp set up to stay offline.
+
+    By default `initialize` downloads the EU trusted list (10 s time-out without network) and
+    logs into site-packages. Opening an unsigned container needs no trusted list: the conf points
+    at a private folder (schemas, log, TSL cache) and at a file:// list that fails at once.
+    """
+    import pydigidoc
+
+    conf_dir = tmp_path_factory.mktemp("digidocpp")
+    schema_dir = Path(pydigidoc.__file__).parent / "schema"
+    for xsd in schema_dir.glob("*.xsd"):
+        (conf_dir / xsd.name).write_bytes(xsd.read_bytes())
+    conf = pydigidoc.DigiDocConf(str(conf_dir))
+    conf.set_tslurl((conf_dir / "no-trusted-list.xml").as_uri())
+    conf.thisown = False  # Conf::init takes ownership
+    pydigidoc.Conf.init(conf)
+    started = time.monotonic()
+    pydigidoc.initialize_lib("kaskkiri-test", str(conf_dir))
+    assert time.monotonic() - started < 5, "libdigidocpp tried to reach the network"
+    yield pydigidoc
+    pydigidoc.terminate()

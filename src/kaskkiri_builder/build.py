@@ -93,6 +93,7 @@ def build(
     directive_id: str,
     *,
     word_only: bool = False,
+    timeout: float = 180.0,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> BuildResult:
     source = source_project(project, directive_id, progress)
@@ -111,6 +112,6 @@ def build(
         if not word_only:
             from .signing import make_signing_files
 
-            notes.extend(make_signing_files(rd, out, word_files, progress))
+            notes.extend(make_signing_files(rd, out, word_files, progress, timeout=timeout))
         manifest = out.commit(directive_id)
     return BuildResult(rd, target, manifest, notes)

@@ -71,6 +71,7 @@ ProjectOpt = typer.Option(
 def build(
     kaskkiri: str = typer.Argument(..., help="Käskkirja id, s.t faili nimi kaustas definitions/kaskkirjad/ (näiteks 2026-01)."),
     ainult_word: bool = typer.Option(False, "--ainult-word", help="Koosta ainult Wordi failid (ilma PDF-i ja konteinerita)."),
+    aegumine: float = typer.Option(180.0, "--aegumine", min=1, help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."),
     projekt: Optional[Path] = ProjectOpt,
 ) -> None:
     """Koosta käskkiri ja selle lisad kausta output/<käskkiri>/.
@@ -81,7 +82,8 @@ def build(
     """
     project = _project(projekt)
     try:
-        result = run_build(project, kaskkiri, word_only=ainult_word, progress=lambda m: _err(f"• {m}"))
+        result = run_build(project, kaskkiri, word_only=ainult_word, timeout=aegumine,
+                           progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return
