@@ -139,6 +139,32 @@ def record(
         _err(f"Märkus: {note}")
 
 
+@app.command()
+def review(
+    kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
+    projekt: Optional[Path] = ProjectOpt,
+) -> None:
+    """Koosta õigusliku ülevaatuse kaust output/<käskkiri>/review/.
+
+    index.html: käskkirja kokkuvõte (mida kinnitatakse, mida tunnistatakse kehtetuks ja miks),
+    kontrolli leiud lisade kaupa, ühiste klauslite kasutus ja struktuuriskeem. Iga lisa kohta,
+    mis asendab registreeritud varasemat versiooni, Wordi fail jälgitud muudatustega.
+    Uus `kaskkiri build` kustutab ülevaatuse kausta: koosta see pärast ehitamist uuesti.
+    """
+    from .review import write_review
+
+    try:
+        result = write_review(_project(projekt), kaskkiri, progress=lambda m: _err(f"• {m}"))
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Valmis: {_rel(result.page)}")
+    for n, path in sorted(result.redlines.items()):
+        typer.echo(f"  lisa {n}: {_rel(path)}  jälgitud muudatused")
+    for note in result.notes:
+        _err(f"Märkus: {note}")
+
+
 def _rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
