@@ -21,6 +21,7 @@ quiet() {
 # --- system packages (Debian) ---------------------------------------------------------------
 apt_pkgs=()
 command -v soffice >/dev/null 2>&1 || apt_pkgs+=(libreoffice-writer-nogui)
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || apt_pkgs+=(faketime)
 fc-list 2>/dev/null | grep -i carlito >/dev/null || apt_pkgs+=(fonts-crosextra-carlito)
 fc-list 2>/dev/null | grep -i caladea >/dev/null || apt_pkgs+=(fonts-crosextra-caladea)
 fc-list 2>/dev/null | grep -i "liberation serif" >/dev/null || apt_pkgs+=(fonts-liberation2)

@@ -152,7 +152,7 @@ def test_hanging_libreoffice_times_out_and_leaves_nothing(example, tmp_path):
     assert "LibreOffice" in r.stderr and "3" in r.stderr
     assert elapsed < 20
     pids = list(map(int, pidfile.read_text().split()))
-    assert len(pids) == 2
+    assert len(pids) >= 2  # a shell and its sleep per LibreOffice process
     deadline = time.monotonic() + 5
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -4,17 +4,30 @@
 another way (the bundled example's 2026-01, or history typed in from the register) gets its
 archive with this script, run once:
     .venv/bin/python tools/archive_recorded.py 2026-01
+With --refresh it rebuilds an existing archive's approved build from the archive's own
+definitions and templates (for the bundled example, after a change to kaskkiri's rendering).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
-from kaskkiri_builder.build import Project, archive_root
+from kaskkiri_builder.build import APPROVED, Project, archive_root, build
 from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.recording import stage_archive
+
+
+def refresh(directive_id: str) -> None:
+    root = archive_root(Project(Path.cwd()), directive_id)
+    with tempfile.TemporaryDirectory(dir=root) as tmp:
+        build(Project(root, output_root=Path(tmp)), directive_id)
+        shutil.rmtree(root / APPROVED)
+        os.replace(Path(tmp) / directive_id, root / APPROVED)
+    print(f"rebuilt {root / APPROVED}")
 
 
 def main(directive_id: str) -> None:
@@ -32,4 +45,7 @@ def main(directive_id: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1:2] == ["--refresh"]:
+        refresh(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -71,6 +71,7 @@ class BuildResult:
     folder: Path
     manifest: dict
     notes: list[str] = field(default_factory=list)  # e.g. why no PDF was made
+    findings: list | None = None  # what `kaskkiri check` finds, spelling aside (None: not run)
 
 
 def directive_file_name() -> str:
@@ -83,8 +84,9 @@ def annex_file_name(number: int, post_id: str, total: int) -> str:
     return f"lisa-{number:0{width}d}-{post_id}.docx"
 
 
-def load_and_resolve(project: Project, directive_id: str) -> tuple[Definitions, ResolvedDirective]:
-    defs = load_definitions(project.definitions)
+def load_and_resolve(project: Project, directive_id: str, display_base: Path | None = None
+                     ) -> tuple[Definitions, ResolvedDirective]:
+    defs = load_definitions(project.definitions, display_base)
     return defs, resolve_directive(defs, directive_id)
 
 
@@ -94,11 +96,12 @@ def build(
     *,
     word_only: bool = False,
     timeout: float = 180.0,
+    checks: bool = True,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> BuildResult:
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
-    _defs, rd = load_and_resolve(source, directive_id)
+    defs, rd = load_and_resolve(source, directive_id, project.root)
     progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa)")
     target = project.output / directive_id
     notes: list[str] = []
@@ -109,9 +112,16 @@ def build(
             name = annex_file_name(annex.number, annex.post.id, len(rd.annexes))
             word_files.append(out.write(name, render_annex(rd, annex, templates), "annex", annex.number))
         progress(f"Kirjutasin {len(word_files)} Wordi faili")
+        findings = None
+        if checks:
+            # Everything but spelling: loading the spelling lexicon would double a build's time
+            # (measured: 3.4 s → 5.6 s); `kaskkiri check` runs it.
+            from .checks.run import run_checks
+
+            findings = run_checks(defs, directive_id, spelling=False)
         if not word_only:
             from .signing import make_signing_files
 
             notes.extend(make_signing_files(rd, out, word_files, progress, timeout=timeout))
         manifest = out.commit(directive_id)
-    return BuildResult(rd, target, manifest, notes)
+    return BuildResult(rd, target, manifest, notes, findings)

@@ -6,6 +6,7 @@ misspelt parameter is an error with the clause's file and line instead of silent
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -18,6 +19,12 @@ from .errors import Problem
 _ENV = ImmutableSandboxedEnvironment(
     undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
 )
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str):
+    """Compiling is most of a render's cost, and the same clause is rendered for many posts."""
+    return _ENV.from_string(source)
 
 
 def sandbox_environment() -> ImmutableSandboxedEnvironment:
@@ -36,7 +43,7 @@ class TextRenderer:
         if "{{" not in value and "{%" not in value and "{#" not in value:
             return value
         try:
-            return _ENV.from_string(value).render(params or {})
+            return _compiled(value).render(params or {})
         except TemplateSyntaxError as exc:
             line = text.source.line + (exc.lineno - 1) if text.source.line and exc.lineno else text.source.line
             self.problems.append(

@@ -94,8 +94,60 @@ def build(
         size = (result.folder / entry["path"]).stat().st_size
         typer.echo(f"  {_rel(result.folder / entry['path'])}  {entry['role']}  {size // 1024 or 1} KiB")
     typer.echo(f"  {_rel(result.folder / 'manifest.json')}  manifest")
+    if result.findings is not None:
+        typer.echo(f"Kontroll: {_summary(result.findings)} (õigekiri ja üksikasjad: kaskkiri check {kaskkiri})")
     for note in result.notes:
         _err(f"Märkus: {note}")
+
+
+def _summary(findings) -> str:
+    from .checks.findings import Severity
+
+    n = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    return f"vigu {n[Severity.VIGA]}, hoiatusi {n[Severity.HOIATUS]}, teateid {n[Severity.INFO]}"
+
+
+@app.command()
+def check(
+    kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
+    json_: bool = typer.Option(False, "--json", help="Väljasta leiud JSON-ina."),
+    strict: bool = typer.Option(False, "--strict", help="Ka hoiatused annavad nullist erineva väljumiskoodi."),
+    projekt: Optional[Path] = ProjectOpt,
+) -> None:
+    """Kontrolli käskkirja ja selle lisasid nagu hoolikas õigusliku ülevaatuse tegija.
+
+    Leiab muu hulgas: vahetu juhi ja alluvate ning asendamiste vastuolud, avaliku võimu märke ja
+    eritingimuste vead (ametnik/töötaja), ühistest klauslitest kõrvale kalduva teksti,
+    õigekirja- ja kirjavahemärgivead, keeletasemed väljaspool A1–C2, pealkirja ja lisade
+    vastuolud ning ajaloo vead. Iga leiu juures on raskusaste (viga / hoiatus / info), fail ja
+    rida, lisa ning mida kirjutada selle asemel. Väljumiskood on 1, kui leidub vigu
+    (--strict: ka hoiatusi).
+    """
+    import json
+
+    from .build import source_project
+    from .checks.findings import Severity
+    from .checks.run import run_checks
+    from .definitions import load_definitions
+
+    project = _project(projekt)
+    try:
+        source = source_project(project, kaskkiri, lambda m: _err(f"• {m}"))
+        findings = run_checks(load_definitions(source.definitions, project.root), kaskkiri)
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    if json_:
+        typer.echo(json.dumps({"findings": [f.as_json() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            place = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
+            annex = f"lisa {f.annex}" if f.annex else "käskkiri"
+            typer.echo(f"{f.severity.value:8} {annex:9} {place}  [{f.kind}] {f.message}")
+        typer.echo(f"Leide {len(findings)}: {_summary(findings)}.")
+    failing = {Severity.VIGA, Severity.HOIATUS} if strict else {Severity.VIGA}
+    if any(f.severity in failing for f in findings):
+        raise typer.Exit(1)
 
 
 def _parse_date(value: str) -> date:

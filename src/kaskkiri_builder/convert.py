@@ -19,7 +19,9 @@ import signal
 import subprocess
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from .errors import ConversionError, ConverterMissing, Problem
 
@@ -66,8 +68,16 @@ def convert_to_pdf(
     *,
     timeout: float = 180.0,
     soffice: str | None = None,
+    on_ready: Callable[[int, Path], None] | None = None,
+    workers: int | None = None,
+    clock: datetime | None = None,
 ) -> list[Path]:
-    """Convert every file to PDF/A-2b in `outdir` with one LibreOffice call.
+    """Convert every file to PDF/A-2b in `outdir`: one LibreOffice call per worker (default: one
+    per core, at most two), each with a contiguous share of the files and its own profile.
+
+    `on_ready(i, pdf)` is called once for every PDF as soon as it is complete (see `_wait`), so
+    the caller's work on it overlaps with the conversion of the rest. With `clock` (UTC) and
+    libfaketime installed, LibreOffice runs with its wall clock frozen at `clock`.
 
     Returns the PDF paths in the order of `docx_files`. Raises ConverterMissing when LibreOffice
     cannot be found, ConversionError when it fails, crashes, hangs past `timeout` seconds or leaves
@@ -92,55 +102,30 @@ def convert_to_pdf(
         # A PDF left from an earlier run would pass the existence check below.
         pdf.unlink(missing_ok=True)
 
+    chunks = _chunks(len(docx_files), workers or default_workers(len(docx_files)))
+    deadline = time.monotonic() + timeout
+    timed_out = False
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kaskkiri-lo-") as work:
-        work_dir = Path(work)
-        profile = work_dir / "profile"
-        args = [
-            command,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--nologo",
-            "--nodefault",
-            "--nolockcheck",
-            "--norestore",
-            "--convert-to",
-            PDF_FILTER,
-            "--outdir",
-            str(outdir.resolve()),
-            *(str(p.resolve()) for p in docx_files),
-        ]
-        out_log = work_dir / "stdout.log"
-        err_log = work_dir / "stderr.log"
-        timed_out = False
-        started = time.monotonic()
-        # Logs go to files, not pipes: a grandchild that kept a pipe open would block reading.
-        with open(out_log, "wb") as out_f, open(err_log, "wb") as err_f:
-            try:
-                proc = subprocess.Popen(
-                    args,
-                    stdin=subprocess.DEVNULL,
-                    stdout=out_f,
-                    stderr=err_f,
-                    start_new_session=True,
-                    env=_child_env(work_dir),
+        batches: list[_Batch] = []
+        try:
+            for k, idx in enumerate(chunks):
+                batches.append(
+                    _Batch.start(command, [docx_files[i] for i in idx], outdir, Path(work) / f"b{k}", clock)
                 )
-            except OSError as exc:
-                raise ConverterMissing(
-                    f"LibreOffice'i ({command}) ei saanud käivitada: {exc}. {INSTALL_HINT}"
-                ) from exc
-            pgid = proc.pid  # start_new_session: the child leads its own group
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            finally:
-                # Also after a normal exit: a soffice.bin that outlived the launcher script is
-                # killed before its profile is deleted.
-                kill_process_group(pgid, proc)
+            _wait(batches, chunks, expected, on_ready, deadline)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            # Also after a normal exit: a soffice.bin that outlived the launcher script is
+            # killed before its profile is deleted.
+            kill_process_groups([(b.proc.pid, b.proc) for b in batches])
+            for b in batches:
+                b.close()
         elapsed = time.monotonic() - started
-        stdout_tail = _tail(out_log)
-        stderr_tail = _tail(err_log)
+        stdout_tail = "\n".join(t for t in (_tail(b.out_log) for b in batches) if t)
+        stderr_tail = "\n".join(t for t in (_tail(b.err_log) for b in batches) if t)
+        returncodes = sorted({b.proc.returncode for b in batches}, key=str)
 
     if timed_out:
         raise ConversionError(
@@ -163,7 +148,7 @@ def convert_to_pdf(
             if pdf in missing
         ]
         summary = _with_log(
-            f"LibreOffice lõpetas {elapsed:.1f} s järel koodiga {proc.returncode}, kuid "
+            f"LibreOffice lõpetas {elapsed:.1f} s järel koodiga {', '.join(map(str, returncodes))}, kuid "
             f"{len(missing)} PDF-i {len(expected)}-st jäi tegemata: "
             f"{', '.join(p.name for p in missing)}. Ava need .docx-failid LibreOffice'is või "
             f"Wordis ja kontrolli, kas need avanevad; kontrolli ka, et kaustas {outdir} oleks "
@@ -174,33 +159,166 @@ def convert_to_pdf(
     return expected
 
 
-def kill_process_group(pgid: int, proc: subprocess.Popen | None = None) -> None:
-    """End every process of group `pgid`: SIGTERM, a short grace, then SIGKILL.
+FAKETIME_VAR = "KASKKIRI_FAKETIME"
 
-    Waits until no live member is left, so the caller may delete the profile at once.
+
+def find_faketime() -> Path | None:
+    """libfaketime, which lets LibreOffice run with the directive's date as its clock.
+
+    LibreOffice stamps the export time into four places of every PDF (see package.py); with the
+    clock frozen at the directive's date its PDFs are byte-identical run after run and already
+    carry the right dates, so the slower pypdf normalisation is not needed. Debian: `faketime`.
+    KASKKIRI_FAKETIME overrides the search; set it to an empty value to do without.
     """
-    if not group_alive(pgid):
-        if proc is not None:
-            _reap(proc, 0.1)
+    if FAKETIME_VAR in os.environ:
+        value = os.environ[FAKETIME_VAR].strip()
+        return Path(value) if value and Path(value).is_file() else None
+    for pattern in ("/usr/lib/*/faketime/libfaketime.so.1", "/usr/lib/faketime/libfaketime.so.1",
+                    "/usr/local/lib/faketime/libfaketime.so.1"):
+        for found in sorted(Path("/").glob(pattern.lstrip("/"))):
+            return found
+    return None
+
+
+def default_workers(n_files: int) -> int:
+    """Two LibreOffice processes on two cores convert 12 annexes in ~1.8 s instead of ~2.5 s
+    (measured here); more processes than cores only compete."""
+    return max(1, min(2, os.cpu_count() or 1, n_files))
+
+
+def _chunks(n: int, workers: int) -> list[list[int]]:
+    """Indices 0..n-1 in `workers` contiguous, balanced shares (no empty share)."""
+    workers = max(1, min(workers, n))
+    size, extra = divmod(n, workers)
+    out, start = [], 0
+    for k in range(workers):
+        end = start + size + (1 if k < extra else 0)
+        out.append(list(range(start, end)))
+        start = end
+    return out
+
+
+class _Batch:
+    """One LibreOffice process converting a share of the files, with its own profile and logs."""
+
+    def __init__(self, proc: subprocess.Popen, out_log: Path, err_log: Path, files) -> None:
+        self.proc, self.out_log, self.err_log, self._files = proc, out_log, err_log, files
+
+    @classmethod
+    def start(cls, command: str, docx_files: list[Path], outdir: Path, work_dir: Path,
+              clock: datetime | None = None) -> "_Batch":
+        work_dir.mkdir(parents=True)
+        args = [
+            command,
+            f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--norestore",
+            "--convert-to",
+            PDF_FILTER,
+            "--outdir",
+            str(outdir.resolve()),
+            *(str(p.resolve()) for p in docx_files),
+        ]
+        out_log, err_log = work_dir / "stdout.log", work_dir / "stderr.log"
+        # Logs go to files, not pipes: a grandchild that kept a pipe open would block reading.
+        out_f, err_f = open(out_log, "wb"), open(err_log, "wb")
+        try:
+            proc = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=out_f,
+                stderr=err_f,
+                start_new_session=True,  # the child leads its own process group
+                env=_child_env(work_dir, clock),
+            )
+        except OSError as exc:
+            out_f.close()
+            err_f.close()
+            raise ConverterMissing(
+                f"LibreOffice'i ({command}) ei saanud käivitada: {exc}. {INSTALL_HINT}"
+            ) from exc
+        return cls(proc, out_log, err_log, (out_f, err_f))
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+
+
+def _wait(
+    batches: list[_Batch],
+    chunks: list[list[int]],
+    expected: list[Path],
+    on_ready: Callable[[int, Path], None] | None,
+    deadline: float,
+) -> None:
+    """Wait for every batch, handing over each PDF as soon as it is complete.
+
+    A batch converts its files one after another, so a PDF is complete once the batch's next
+    one has appeared (its last one, once the process has ended).
+    """
+    done = [0] * len(batches)
+    while True:
+        finished = True
+        for k, (batch, idx) in enumerate(zip(batches, chunks)):
+            exited = batch.proc.poll() is not None
+            while on_ready is not None and done[k] < len(idx):
+                i = idx[done[k]]
+                nxt = idx[done[k] + 1] if done[k] + 1 < len(idx) else None
+                if not (exited or (nxt is not None and expected[nxt].exists())):
+                    break
+                if not _looks_like_pdf(expected[i]):
+                    if exited:
+                        done[k] = len(idx)  # the caller reports the missing PDFs
+                    break
+                on_ready(i, expected[i])
+                done[k] += 1
+            if not exited:
+                finished = False
+        if finished:
+            return
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(batches[0].proc.args, 0)
+        time.sleep(0.02)
+
+
+def kill_process_group(pgid: int, proc: subprocess.Popen | None = None) -> None:
+    """End every process of group `pgid`: SIGTERM, a short grace, then SIGKILL."""
+    kill_process_groups([(pgid, proc)])
+
+
+def kill_process_groups(groups: list[tuple[int, subprocess.Popen | None]]) -> None:
+    """End every process of these groups: SIGTERM to all, one short grace, then SIGKILL.
+
+    Waits until no live member is left, so the caller may delete the profiles at once.
+    """
+
+    def reap_all(timeout: float) -> None:
+        for _pgid, proc in groups:
+            if proc is not None:
+                _reap(proc, timeout)
+
+    def alive() -> list[int]:
+        return [pgid for pgid, _ in groups if group_alive(pgid)]
+
+    if not alive():
+        reap_all(0.1)
         return
-    _signal_group(pgid, signal.SIGTERM)
-    deadline = time.monotonic() + TERM_GRACE
-    while time.monotonic() < deadline:
-        if proc is not None:
-            _reap(proc, 0.0)
-        if not group_alive(pgid):
+    for sig, limit in ((signal.SIGTERM, TERM_GRACE), (signal.SIGKILL, REAP_LIMIT)):
+        for pgid in alive():
+            _signal_group(pgid, sig)
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            reap_all(0.0)
+            if not alive():
+                break
+            time.sleep(0.05)
+        if not alive():
             break
-        time.sleep(0.05)
-    _signal_group(pgid, signal.SIGKILL)
-    deadline = time.monotonic() + REAP_LIMIT
-    while time.monotonic() < deadline:
-        if proc is not None:
-            _reap(proc, 0.0)
-        if not group_alive(pgid):
-            break
-        time.sleep(0.05)
-    if proc is not None:
-        _reap(proc, 0.5)
+    reap_all(0.5)
 
 
 def group_alive(pgid: int) -> bool:
@@ -242,7 +360,7 @@ def _reap(proc: subprocess.Popen, timeout: float) -> None:
         pass
 
 
-def _child_env(work_dir: Path) -> dict[str, str]:
+def _child_env(work_dir: Path, clock: datetime | None = None) -> dict[str, str]:
     """The environment LibreOffice runs in: ours, with HOME and TMPDIR in the throw-away folder.
 
     LibreOffice writes caches under HOME and temp files under TMPDIR; keeping both in the work
@@ -254,6 +372,13 @@ def _child_env(work_dir: Path) -> dict[str, str]:
     tmp.mkdir(exist_ok=True)
     env["TMPDIR"] = str(tmp)
     env.setdefault("HOME", str(work_dir))
+    lib = find_faketime() if clock is not None else None
+    if lib is not None:
+        env.pop(FAKETIME_VAR, None)
+        env["LD_PRELOAD"] = f"{lib} {env['LD_PRELOAD']}".strip() if env.get("LD_PRELOAD") else str(lib)
+        env["FAKETIME"] = clock.strftime("%Y-%m-%d %H:%M:%S")  # frozen wall clock
+        env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"  # time-outs and timers keep working
+        env["TZ"] = "UTC"
     return env
 
 

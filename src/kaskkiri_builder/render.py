@@ -153,8 +153,8 @@ def render_directive(rd: ResolvedDirective, templates: Path) -> bytes:
     return render_docx(
         templates / DIRECTIVE_TEMPLATE,
         directive_context(rd),
-        title=f"{rd.kind.capitalize()} {rd.date_number}: {rd.title}",
-        subject=rd.title,
+        title=rd.document_title,
+        subject="Käskkiri",
         author=rd.agency,
         created=created,
     )
@@ -165,8 +165,8 @@ def render_annex(rd: ResolvedDirective, annex: ResolvedAnnex, templates: Path) -
     return render_docx(
         templates / ANNEX_TEMPLATE,
         annex_context(rd, annex),
-        title=f"Lisa {annex.number}. Ametijuhend: {annex.title}",
-        subject=f"{rd.title}, {rd.date_number}",
+        title=annex.document_title,
+        subject=rd.document_title,
         author=rd.agency,
         created=created,
     )

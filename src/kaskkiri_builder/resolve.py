@@ -76,6 +76,11 @@ class ResolvedAnnex:
     def bookmark(self) -> str:
         return f"Lisa {self.number}. {self.title}"
 
+    @property
+    def document_title(self) -> str:
+        """The title in the annex's Word and PDF properties."""
+        return f"Lisa {self.number}. Ametijuhend: {self.title}"
+
 
 @dataclass(frozen=True)
 class Point:
@@ -102,6 +107,11 @@ class ResolvedDirective:
     @property
     def id(self) -> str:
         return self.directive.id
+
+    @property
+    def document_title(self) -> str:
+        """The title in the Word and PDF properties: "Ametijuhendite kinnitamine (07.01.2026 nr 1)"."""
+        return f"{self.title} ({self.date_number})"
 
 
 class _Resolver:

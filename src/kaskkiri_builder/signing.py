@@ -7,14 +7,15 @@ says how to get the rest; any other failure stops the build (the previous output
 
 from __future__ import annotations
 
-from datetime import date
+import shutil
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Callable
 
-from .convert import convert_to_pdf, find_soffice
+from .convert import convert_to_pdf, find_faketime, find_soffice
 from .convert import INSTALL_HINT
 from .output import StagedOutput
-from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf
+from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
 from .resolve import ResolvedDirective
 
 #: The date a draft's PDFs carry: a draft has no date of its own, and the clock is not used.
@@ -49,31 +50,48 @@ def make_signing_files(
             + INSTALL_HINT
         ]
     progress("Teisendan PDF-iks (LibreOffice)")
-    raw_dir = out.dir / ".pdf-raw"
-    raw = convert_to_pdf(word_files, raw_dir, timeout=timeout)
     created = pdf_date(rd)
-    parts: list[Part] = []
-    pdfs: list[Path] = []
-    doc_title = f"{rd.title} ({rd.date_number})"
-    for i, (docx, pdf) in enumerate(zip(word_files, raw)):
-        name = docx.with_suffix(".pdf").name
+    doc_title = rd.document_title
+    parts: list[Part | None] = [None] * len(word_files)
+    entries: list[tuple | None] = [None] * len(word_files)  # manifest rows, in document order
+
+    def describe(i: int):
+        name = word_files[i].with_suffix(".pdf").name
         if i == 0:
             meta = PdfMetadata(doc_title, rd.agency, "Käskkiri", created)
-            bookmark, label, annex = "Käskkiri", "K-", None
-        else:
-            a = rd.annexes[i - 1]
-            meta = PdfMetadata(f"Lisa {a.number}. Ametijuhend: {a.title}", rd.agency, doc_title, created)
-            bookmark, label, annex = a.bookmark, f"L{a.number}-", a.number
-        pages = normalize_pdf(pdf, out.dir / name, meta)
+            return name, None, "Käskkiri", "K-", meta
+        a = rd.annexes[i - 1]
+        meta = PdfMetadata(a.document_title, rd.agency, doc_title, created)
+        return name, a.number, a.bookmark, f"L{a.number}-", meta
+
+    def normalise(i: int, raw: Path) -> None:
+        """Without libfaketime: runs while LibreOffice converts the next files, taking the export
+        time out and putting the directive's metadata in."""
+        name, annex, bookmark, label, meta = describe(i)
+        pages = normalize_pdf(raw, out.dir / name, meta)
+        parts[i] = Part(out.dir / name, bookmark, label)
+        entries[i] = (name, annex, pages)
+
+    clock = datetime.combine(created, time(12, 0))  # noon UTC: the same day in every zone
+    if find_faketime() is not None:
+        # LibreOffice runs at the directive's date: its PDFs are final as they come.
+        def counted(i: int, pdf: Path) -> None:
+            name, annex, bookmark, label, _meta = describe(i)
+            parts[i] = Part(pdf, bookmark, label)
+            entries[i] = (name, annex, pdf_page_count(pdf))
+
+        convert_to_pdf(word_files, out.dir, timeout=timeout, on_ready=counted, clock=clock)
+    else:
+        raw_dir = out.dir / ".pdf-raw"
+        convert_to_pdf(word_files, raw_dir, timeout=timeout, on_ready=normalise)
+        shutil.rmtree(raw_dir)
+    for name, annex, pages in entries:
         out.add(name, "pdf", annex, pages=pages)
-        parts.append(Part(out.dir / name, bookmark, label))
-        pdfs.append(out.dir / name)
-    for p in raw_dir.iterdir():
-        p.unlink()
-    raw_dir.rmdir()
+    pdfs = [p.pdf for p in parts]
     progress("Koostan allkirjastamise PDF-i ja konteineri")
     signing = out.dir / signing_pdf_name(rd.id)
-    counts = make_signing_pdf(parts, signing, PdfMetadata(doc_title, rd.agency, "Ametijuhendite kinnitamine", created))
+    meta = PdfMetadata(doc_title, rd.agency, rd.title, created)
+    counts = make_signing_pdf(parts, signing, meta)
     out.add(signing.name, "package", pages=counts[signing])
     container = out.dir / container_name(rd.id)
     make_asice(pdfs, container)

@@ -13,9 +13,9 @@ from .validate import cross_check
 __all__ = ["load_definitions", "Definitions", "Source"]
 
 
-def _rel(path: Path, root: Path) -> str:
+def _rel(path: Path, base: Path) -> str:
     try:
-        return str(path.relative_to(root.parent))
+        return str(path.relative_to(base))
     except ValueError:
         return str(path)
 
@@ -26,12 +26,14 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_definitions(root: Path) -> Definitions:
+def load_definitions(root: Path, display_base: Path | None = None) -> Definitions:
     """Read and validate everything under `root` (the definitions folder).
 
-    Raises DefinitionError with every problem found, not just the first.
+    File names in messages are relative to `display_base` (default: the folder above `root`,
+    the project). Raises DefinitionError with every problem found, not just the first.
     """
     root = Path(root)
+    base = Path(display_base) if display_base is not None else root.parent
     problems: list[Problem] = []
     if not root.is_dir():
         raise DefinitionError(
@@ -39,14 +41,14 @@ def load_definitions(root: Path) -> Definitions:
         )
 
     def read(path: Path) -> YamlDoc | None:
-        doc, errs = read_yaml(path, _rel(path, root))
+        doc, errs = read_yaml(path, _rel(path, base))
         problems.extend(errs)
         return doc
 
     org_path = root / "organisatsioon.yaml"
     organisation = None
     if not org_path.exists():
-        problems.append(Problem("fail puudub. Loo organisatsioon.yaml (vt docs/definitions.md).", _rel(org_path, root)))
+        problems.append(Problem("fail puudub. Loo organisatsioon.yaml (vt docs/definitions.md).", _rel(org_path, base)))
     else:
         doc = read(org_path)
         if doc is not None:

@@ -1,0 +1,106 @@
+"""What every family of model-level checks needs: the directive's annexes, rendering, places.
+
+The checks render texts exactly as `resolve` does (same sandboxed Jinja, same parameter
+precedence), so that what they compare is what the document shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..definitions.load import Source
+from ..definitions.model import Definitions, Directive, Post, PostRef, Text
+from ..errors import DefinitionError
+from ..estonian import join_list
+from ..resolve import _Resolver
+from .findings import Finding, Severity
+
+
+def directive_of(defs: Definitions, directive_id: str) -> Directive:
+    directive = defs.directives.get(directive_id)
+    if directive is None:
+        known = ", ".join(sorted(defs.directives)) or "(ühtegi pole)"
+        raise DefinitionError(
+            f'käskkirja "{directive_id}" ei ole: faili definitions/kaskkirjad/{directive_id}.yaml '
+            f"pole olemas. Olemasolevad käskkirjad: {known}."
+        )
+    return directive
+
+
+def annex_numbers(defs: Definitions, directive_id: str) -> dict[str, int]:
+    """Post id -> its annex number (Lisa N) in the directive."""
+    directive = directive_of(defs, directive_id)
+    out: dict[str, int] = {}
+    for n, ref in enumerate(directive.annexes, start=1):
+        out.setdefault(ref.post_id, n)
+    return out
+
+
+def annex_posts(defs: Definitions, directive_id: str) -> list[tuple[int, Post, PostRef]]:
+    """(annex number, post, the directive's reference) for every annex, in order."""
+    directive = directive_of(defs, directive_id)
+    return [
+        (n, defs.posts[ref.post_id], ref)
+        for n, ref in enumerate(directive.annexes, start=1)
+        if ref.post_id in defs.posts
+    ]
+
+
+class Renderer:
+    """Renders texts as `resolve` does; a broken template yields its raw text (the build reports it)."""
+
+    def __init__(self, defs: Definitions):
+        self.defs = defs
+        self.resolver = _Resolver(defs)
+
+    def ctx(self, post: Post) -> dict[str, Any]:
+        return self.resolver.post_context(post)
+
+    def text(self, text: Text, post: Post | None = None, params: dict[str, Any] | None = None) -> str:
+        ctx = self.ctx(post) if post is not None else {}
+        return self.resolver.texts.render(text, {**ctx, **(params or {})})
+
+    def clause_params(self, post: Post, defaults: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """The parameters a clause sees in a post: context, then defaults, then the post's."""
+        return {**self.ctx(post), **defaults, **params}
+
+    def ref_name(self, ref: PostRef) -> str:
+        return self.resolver.ref_name(ref)
+
+
+def where(source: Source | None) -> str:
+    """"definitions/ametikohad/x.yaml:12", for messages that point at a second place."""
+    if source is None:
+        return ""
+    return f"{source.file}:{source.line}" if source.line else source.file
+
+
+def annex_list(numbers: Iterable[int], case: str = "nominative") -> str:
+    """"lisa 3" / "lisad 1, 3 ja 5"; inessive: "lisas 3" / "lisades 1, 3 ja 5"."""
+    nums = sorted(set(numbers))
+    if not nums:
+        return ""
+    one, many = ("lisas", "lisades") if case == "inessive" else ("lisa", "lisad")
+    if len(nums) == 1:
+        return f"{one} {nums[0]}"
+    return f"{many} " + join_list(str(n) for n in nums)
+
+
+def used_by(numbers: Iterable[int]) -> str:
+    """"kasutab lisa 2" / "kasutavad lisad 1 ja 2" (the annexes that use a clause)."""
+    nums = set(numbers)
+    return f"{'kasutab' if len(nums) == 1 else 'kasutavad'} {annex_list(nums)}"
+
+
+def finding(
+    severity: Severity, kind: str, message: str, source: Source | None, annex: int | None = None
+) -> Finding:
+    return Finding(
+        severity=severity,
+        kind=kind,
+        message=message,
+        file=source.file if source else None,
+        line=source.line if source else None,
+        annex=annex,
+    )

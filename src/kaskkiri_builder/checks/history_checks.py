@@ -1,0 +1,154 @@
+"""History: the ledger is consistent, numbers rise with dates, the directive agrees with its entry.
+
+The ledger's own rules live in `history` (`validate_ledger`, `sequence_warnings`); this module
+turns their messages into findings and adds what only the pair (ledger, directive) can show:
+a recorded directive whose annexes, title or point 2 differ from its file, and a new
+directive's number that does not fit the year's numbering.
+"""
+
+from __future__ import annotations
+
+from .. import history
+from ..definitions.load import Source
+from ..definitions.model import Definitions, Directive
+from ..estonian import format_date
+from .common import annex_list, directive_of, finding, where
+from .findings import Finding, Severity
+
+KIND_LEDGER = "ajalugu"
+KIND_SEQUENCE = "numbrijarjestus"
+
+
+def _source(src: history.Source | None, fallback: Source | None = None) -> Source | None:
+    if src is None:
+        return fallback
+    file, line = src
+    return Source(file, line)
+
+
+def _entry(ledger: history.Ledger, directive: Directive) -> history.LedgerDirective | None:
+    for e in ledger:
+        if e.id == directive.id:
+            return e
+    if directive.number is not None and directive.date is not None:
+        for e in ledger:
+            if e.id is None and e.is_same(directive.number, directive.date):
+                return e
+    return None
+
+
+def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
+    """The ledger's errors and sequence warnings, and the directive against its entry."""
+    directive = directive_of(defs, directive_id)
+    ledger: history.Ledger = defs.ledger or ()
+    if not ledger:
+        return []
+    out: list[Finding] = []
+    for message, src in history.validate_ledger(ledger, defs.posts):
+        out.append(finding(Severity.VIGA, KIND_LEDGER, message, _source(src)))
+    entry = _entry(ledger, directive)
+    sequence = list(ledger)
+    if entry is None and not directive.is_draft:
+        # Not recorded yet: see where its number would stand among the year's directives.
+        sequence.append(
+            history.LedgerDirective(
+                id=directive.id,
+                number=str(directive.number),
+                date=directive.date,
+                annexes={n: r.post_id for n, r in enumerate(directive.annexes, start=1)},
+                source=(directive.source.file, directive.source.line),
+            )
+        )
+        for e in ledger:
+            if str(e.number) == str(directive.number) and e.date.year == directive.date.year:
+                out.append(
+                    finding(
+                        Severity.VIGA,
+                        KIND_LEDGER,
+                        f"Käskkirja number {directive.number} on {directive.date.year}. aastal "
+                        f"juba kasutatud ({e.label}, {where(_source(e.source))}): kontrolli numbrit.",
+                        directive.source,
+                    )
+                )
+    for message, src in history.sequence_warnings(sequence):
+        out.append(finding(Severity.HOIATUS, KIND_SEQUENCE, message, _source(src, directive.source)))
+    if entry is not None:
+        out += _against_entry(defs, directive, entry)
+    return out
+
+
+def _against_entry(defs: Definitions, directive: Directive, entry: history.LedgerDirective) -> list[Finding]:
+    """A recorded directive must say in the ledger what its file says."""
+    out: list[Finding] = []
+    at = _source(entry.source, directive.source)
+    place = where(at)
+    if entry.id == directive.id and not directive.is_draft:
+        if str(entry.number) != str(directive.number) or entry.date != directive.date:
+            out.append(
+                finding(
+                    Severity.VIGA,
+                    KIND_LEDGER,
+                    f"Ajaloos ({place}) on käskkiri {directive.id} kirjas kui "
+                    f"{format_date(entry.date)} nr {entry.number}, käskkirja failis "
+                    f"{format_date(directive.date)} nr {directive.number}: paranda see, mis on vale.",
+                    directive.source,
+                )
+            )
+    mine = {n: r.post_id for n, r in enumerate(directive.annexes, start=1)}
+    recorded = dict(entry.annexes)
+    if entry.single_post is None and recorded != mine:
+        for n in sorted(set(mine) | set(recorded)):
+            if mine.get(n) == recorded.get(n):
+                continue
+            in_file = f'"{mine[n]}"' if n in mine else "puudub"
+            in_ledger = f'"{recorded[n]}"' if n in recorded else "puudub"
+            ref = directive.annexes[n - 1] if n in mine else None
+            out.append(
+                finding(
+                    Severity.VIGA,
+                    KIND_LEDGER,
+                    f"Lisa {n}: käskkirja failis {in_file}, ajaloos ({place}) {in_ledger}. "
+                    "Ajalugu ja käskkiri peavad lisade poolest ühtima: paranda see, mis on vale.",
+                    ref.source if ref else directive.source,
+                    n if n in mine else None,
+                )
+            )
+    if directive.title is not None:
+        title, title_at = directive.title.value.strip(), directive.title.source
+    else:  # the default, from the number of annexes
+        many = len(directive.annexes) > 1
+        title = history.DEFAULT_TITLE_MANY if many else history.DEFAULT_TITLE_ONE
+        title_at = directive.source
+    if entry.title and entry.title.strip() != title:
+        out.append(
+            finding(
+                Severity.HOIATUS,
+                KIND_LEDGER,
+                f'Käskkirja pealkiri on "{title}", ajaloos ({place}) "{entry.title}": ühtlusta.',
+                title_at,
+            )
+        )
+    if not directive.is_draft:
+        _phrase, groups = history.revocation_phrase_for(defs, directive)
+        computed = set(history.revocations_of(groups))
+        recorded_rev = set(entry.revokes)
+        if computed != recorded_rev:
+            def show(rs: set[history.Revocation]) -> str:
+                items = []
+                for r in sorted(rs, key=lambda r: (r.date, history.number_key(r.number))):
+                    what = "kogu" if r.annexes is None else annex_list(r.annexes)
+                    items.append(f"{format_date(r.date)} nr {r.number} ({what})")
+                return ", ".join(items) or "-"
+
+            out.append(
+                finding(
+                    Severity.HOIATUS,
+                    KIND_LEDGER,
+                    f'Ajalukku kantud "tunnistab_kehtetuks" ({place}) erineb punktist 2, mille '
+                    f"kaskkiri ajaloo põhjal koostab: ainult arvutatud {show(computed - recorded_rev)}; "
+                    f"ainult ajaloos {show(recorded_rev - computed)}. Kontrolli ajaloo kirjeid enne "
+                    "seda käskkirja.",
+                    at,
+                )
+            )
+    return out
