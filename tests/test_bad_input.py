@@ -128,7 +128,7 @@ def test_unknown_clause_reference(built_example):
     m = re.search(r"(?m)^(\s*-?\s*klausel:\s*)([a-z0-9-]+)", text)
     post.write_text(text[: m.start(2)] + "olematu-klausel" + text[m.end(2) :], encoding="utf-8")
     line = line_of(post, r"klausel:\s*olematu-klausel")
-    fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:", 'viide klauslile "olematu-klausel"'], code=2)
+    fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:{line}:", 'viide klauslile "olematu-klausel"'], code=2)
 
 
 def test_annex_listed_twice(built_example):

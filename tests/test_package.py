@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-import pydigidoc
 import pytest
 from docx import Document
 from pypdf import PdfReader

@@ -114,7 +114,9 @@ class ResolvedDirective:
         return f"{self.title} ({self.date_number})"
 
 
-class _Resolver:
+class Resolver:
+    """Turns model values into document text; `resolve_directive` is its usual entry."""
+
     def __init__(self, defs: Definitions):
         self.defs = defs
         self.org = defs.organisation
@@ -158,16 +160,7 @@ class _Resolver:
         return estonian.capitalize_first(", ".join(parts))
 
     def post_context(self, post: Post) -> dict[str, Any]:
-        agency = self.org.agency
-        return {
-            "asutus": {
-                "nimetus": agency.name,
-                "omastav": agency.genitive,
-                "kellele": agency.allative,
-                "lyhend": agency.abbreviation,
-            },
-            "ametikoht": {"id": post.id, "nimetus": post.title, "grupp": post.group.value},
-        }
+        return text_context(self.defs, post)
 
     def annex(self, number: int, ref: PostRef, heading_date: str, heading_number: str) -> ResolvedAnnex:
         post = self.defs.posts[ref.post_id]
@@ -295,8 +288,22 @@ class _Resolver:
         )
 
 
-def resolve_directive(defs: Definitions, directive_id: str) -> ResolvedDirective:
-    """Resolve one directive; every clause problem of the run is reported together."""
+def text_context(defs: Definitions, post: Post) -> dict[str, Any]:
+    """What a post's texts and clauses may refer to: `asutus` and `ametikoht`."""
+    agency = defs.organisation.agency
+    return {
+        "asutus": {
+            "nimetus": agency.name,
+            "omastav": agency.genitive,
+            "kellele": agency.allative,
+            "lyhend": agency.abbreviation,
+        },
+        "ametikoht": {"id": post.id, "nimetus": post.title, "grupp": post.group.value},
+    }
+
+
+def directive_of(defs: Definitions, directive_id: str) -> Directive:
+    """The directive with this id, or a DefinitionError naming the ones there are."""
     directive = defs.directives.get(directive_id)
     if directive is None:
         known = ", ".join(sorted(defs.directives)) or "(ühtegi pole)"
@@ -304,7 +311,13 @@ def resolve_directive(defs: Definitions, directive_id: str) -> ResolvedDirective
             f'käskkirja "{directive_id}" ei ole: faili definitions/kaskkirjad/{directive_id}.yaml '
             f"pole olemas. Olemasolevad käskkirjad: {known}."
         )
-    resolver = _Resolver(defs)
+    return directive
+
+
+def resolve_directive(defs: Definitions, directive_id: str) -> ResolvedDirective:
+    """Resolve one directive; every clause problem of the run is reported together."""
+    directive = directive_of(defs, directive_id)
+    resolver = Resolver(defs)
     revocation, revoked = revocation_for(defs, directive)
     resolved = resolver.directive(directive, revocation, revoked)
     if resolver.texts.problems:

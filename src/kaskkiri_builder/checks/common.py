@@ -10,22 +10,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..definitions.load import Source
-from ..definitions.model import Definitions, Directive, Post, PostRef, Text
-from ..errors import DefinitionError
+from ..definitions.model import Definitions, Post, PostRef, Text
 from ..estonian import join_list
-from ..resolve import _Resolver
+from ..resolve import Resolver, directive_of  # noqa: F401  (directive_of: re-exported)
 from .findings import Finding, Severity
 
 
-def directive_of(defs: Definitions, directive_id: str) -> Directive:
-    directive = defs.directives.get(directive_id)
-    if directive is None:
-        known = ", ".join(sorted(defs.directives)) or "(ühtegi pole)"
-        raise DefinitionError(
-            f'käskkirja "{directive_id}" ei ole: faili definitions/kaskkirjad/{directive_id}.yaml '
-            f"pole olemas. Olemasolevad käskkirjad: {known}."
-        )
-    return directive
 
 
 def annex_numbers(defs: Definitions, directive_id: str) -> dict[str, int]:
@@ -52,7 +42,7 @@ class Renderer:
 
     def __init__(self, defs: Definitions):
         self.defs = defs
-        self.resolver = _Resolver(defs)
+        self.resolver = Resolver(defs)
 
     def ctx(self, post: Post) -> dict[str, Any]:
         return self.resolver.post_context(post)

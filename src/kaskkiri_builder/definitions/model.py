@@ -8,7 +8,7 @@ Names are English; the glossary in docs/glossary.md maps them to the documents' 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 from enum import Enum
 from typing import Any
 
@@ -190,10 +190,10 @@ class Directive:
     source: Source
     title: Text | None = None
     number: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     abolished: tuple[PostRef, ...] = ()
-    in_force_on: date | None = None  # None: "jõustub allkirjastamisest"
-    retroactive_from: date | None = None
+    in_force_on: dt.date | None = None  # None: "jõustub allkirjastamisest"
+    retroactive_from: dt.date | None = None
     register: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..clause_text import TextRenderer
 from ..definitions.model import Definitions, DutyClause, Post, RowsClause, TextClause
-from ..resolve import DEFAULT_CLOSING, ResolvedAnnex, ResolvedDirective
+from ..resolve import DEFAULT_CLOSING, ResolvedAnnex, ResolvedDirective, text_context
 from .redline import Segment, similarity, word_diff
 
 NEAR = 0.75  # an own duty this similar to a clause is reported as a departure from it
@@ -45,16 +45,7 @@ class ClauseTable:
 
 
 def _context(defs: Definitions, post: Post) -> dict[str, Any]:
-    agency = defs.organisation.agency
-    return {
-        "asutus": {
-            "nimetus": agency.name,
-            "omastav": agency.genitive,
-            "kellele": agency.allative,
-            "lyhend": agency.abbreviation,
-        },
-        "ametikoht": {"id": post.id, "nimetus": post.title, "grupp": post.group.value},
-    }
+    return text_context(defs, post)
 
 
 def _changed_params(defaults: dict[str, Any], params: dict[str, Any]) -> list[str]:
