@@ -252,3 +252,32 @@ def test_empty_or_partial_output_is_not_accepted(docx_files, tmp_path):
     assert "lisa-01.pdf on tühi" in message
     assert "lisa-02.pdf ei ole PDF" in message
     assert {p.file for p in caught.value.problems if p.file} == set(docx_files[1:])
+
+
+def test_started_before_the_files_exist(tmp_path):
+    """The build starts LibreOffice before it writes the Word files; a file that was not there
+    when LibreOffice reached it is reported, not lost, and converts on a second call."""
+    from kaskkiri_builder.convert import Conversion
+
+    first = make_docx(tmp_path / "a.docx", "KÄSKKIRI")
+    late = tmp_path / "b.docx"
+    conversion = Conversion([first, late], tmp_path / "pdf", workers=1, inputs_ready=False)
+    seen = []
+    pdfs = conversion.wait(lambda i, pdf: seen.append(i), missing_ok=True)
+    assert conversion.missing == [1] and seen == [0]
+    assert pdfs[0].read_bytes().startswith(b"%PDF-")
+    make_docx(late, "Lisa 1")
+    [again] = convert_to_pdf([late], tmp_path / "pdf")
+    assert again == pdfs[1] and again.read_bytes().startswith(b"%PDF-")
+
+
+def test_written_while_libreoffice_starts(tmp_path):
+    from kaskkiri_builder.convert import Conversion
+
+    files = [tmp_path / f"d{i}.docx" for i in range(4)]
+    conversion = Conversion(files, tmp_path / "pdf", inputs_ready=False)
+    for i, f in enumerate(files):  # written after the start, each whole at once
+        make_docx(f, f"Lisa {i}")
+    pdfs = conversion.wait(missing_ok=True)
+    assert conversion.missing == []
+    assert all(p.read_bytes().startswith(b"%PDF-") for p in pdfs)

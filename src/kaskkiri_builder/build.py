@@ -106,22 +106,33 @@ def build(
     target = project.output / directive_id
     notes: list[str] = []
     with StagedOutput(target) as out:
-        templates = source.templates
-        word_files = [out.write(directive_file_name(), render_directive(rd, templates), "directive")]
-        for annex in rd.annexes:
-            name = annex_file_name(annex.number, annex.post.id, len(rd.annexes))
-            word_files.append(out.write(name, render_annex(rd, annex, templates), "annex", annex.number))
-        progress(f"Kirjutasin {len(word_files)} Wordi faili")
-        findings = None
-        if checks:
-            # Everything but spelling: loading the spelling lexicon would double a build's time
-            # (measured: 3.4 s → 5.6 s); `kaskkiri check` runs it.
-            from .checks.run import run_checks
-
-            findings = run_checks(defs, directive_id, spelling=False)
+        names = [directive_file_name()] + [
+            annex_file_name(a.number, a.post.id, len(rd.annexes)) for a in rd.annexes
+        ]
+        stage = None
         if not word_only:
-            from .signing import make_signing_files
+            from .signing import SigningStage
 
-            notes.extend(make_signing_files(rd, out, word_files, progress, timeout=timeout))
+            # LibreOffice starts now and takes the Word files as they are written below.
+            stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout)
+        try:
+            templates = source.templates
+            out.write(names[0], render_directive(rd, templates), "directive")
+            for name, annex in zip(names[1:], rd.annexes):
+                out.write(name, render_annex(rd, annex, templates), "annex", annex.number)
+            progress(f"Kirjutasin {len(names)} Wordi faili")
+            findings = None
+            if checks:
+                # Everything but spelling: loading the spelling lexicon would double a build's
+                # time (measured: 3.4 s → 5.6 s); `kaskkiri check` runs it.
+                from .checks.run import run_checks
+
+                findings = run_checks(defs, directive_id, spelling=False)
+            if stage is not None:
+                notes.extend(stage.finish())
+        except BaseException:
+            if stage is not None:
+                stage.cancel()
+            raise
         manifest = out.commit(directive_id)
     return BuildResult(rd, target, manifest, notes, findings)

@@ -83,80 +83,132 @@ def convert_to_pdf(
     cannot be found, ConversionError when it fails, crashes, hangs past `timeout` seconds or leaves
     any PDF unwritten.
     """
-    docx_files = [Path(p) for p in docx_files]
-    outdir = Path(outdir)
     if not docx_files:
         return []
-    command = soffice or find_soffice()
-    if command is None:
-        raise ConverterMissing(_missing_message())
-    if shutil.which(command) is None:
-        raise ConverterMissing(
-            f"LibreOffice'i käsku {command!r} ei leitud või see pole käivitatav. {INSTALL_HINT}"
-        )
+    conversion = Conversion(
+        docx_files, outdir, timeout=timeout, soffice=soffice, workers=workers, clock=clock
+    )
+    return conversion.wait(on_ready)
 
-    _check_inputs(docx_files)
-    outdir.mkdir(parents=True, exist_ok=True)
-    expected = [outdir / (p.stem + ".pdf") for p in docx_files]
-    for pdf in expected:
-        # A PDF left from an earlier run would pass the existence check below.
-        pdf.unlink(missing_ok=True)
 
-    chunks = _chunks(len(docx_files), workers or default_workers(len(docx_files)))
-    deadline = time.monotonic() + timeout
-    timed_out = False
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="kaskkiri-lo-") as work:
-        batches: list[_Batch] = []
+class Conversion:
+    """A LibreOffice conversion under way: started now, waited for later.
+
+    With `inputs_ready=False` it may be started before the .docx files exist: LibreOffice needs
+    about a second to start, and opens each file only when it gets to it, so the caller writes
+    the files meanwhile (each atomically, so that a file is there whole or not at all). A file
+    that was not there in time is reported by `wait(missing_ok=True)`, to be converted again.
+    """
+
+    def __init__(
+        self,
+        docx_files: list[Path],
+        outdir: Path,
+        *,
+        timeout: float = 180.0,
+        soffice: str | None = None,
+        workers: int | None = None,
+        clock: datetime | None = None,
+        inputs_ready: bool = True,
+    ) -> None:
+        self.docx_files = [Path(p) for p in docx_files]
+        self.outdir = Path(outdir)
+        self.timeout = timeout
+        command = soffice or find_soffice()
+        if command is None:
+            raise ConverterMissing(_missing_message())
+        if shutil.which(command) is None:
+            raise ConverterMissing(
+                f"LibreOffice'i käsku {command!r} ei leitud või see pole käivitatav. {INSTALL_HINT}"
+            )
+        if inputs_ready:
+            _check_inputs(self.docx_files)
+        else:
+            _check_names(self.docx_files)
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        self.expected = [self.outdir / (p.stem + ".pdf") for p in self.docx_files]
+        for pdf in self.expected:
+            # A PDF left from an earlier run would pass the existence check.
+            pdf.unlink(missing_ok=True)
+        self.chunks = _chunks(len(self.docx_files), workers or default_workers(len(self.docx_files)))
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout
+        self._work = tempfile.TemporaryDirectory(prefix="kaskkiri-lo-")
+        self.batches: list[_Batch] = []
         try:
-            for k, idx in enumerate(chunks):
-                batches.append(
-                    _Batch.start(command, [docx_files[i] for i in idx], outdir, Path(work) / f"b{k}", clock)
+            for k, idx in enumerate(self.chunks):
+                self.batches.append(
+                    _Batch.start(command, [self.docx_files[i] for i in idx], self.outdir,
+                                 Path(self._work.name) / f"b{k}", clock)
                 )
-            _wait(batches, chunks, expected, on_ready, deadline)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def cancel(self) -> None:
+        """Stop every LibreOffice process of this conversion and delete its profiles."""
+        # Also after a normal exit: a soffice.bin that outlived the launcher script is killed
+        # before its profile is deleted.
+        kill_process_groups([(b.proc.pid, b.proc) for b in self.batches])
+        for b in self.batches:
+            b.close()
+        self._work.cleanup()
+
+    def wait(
+        self, on_ready: Callable[[int, Path], None] | None = None, *, missing_ok: bool = False
+    ) -> list[Path]:
+        """Wait until done; the PDFs in input order. With `missing_ok`, the indices of files
+        that gave no PDF are in `self.missing` instead of raising."""
+        timed_out = False
+        try:
+            _wait(self.batches, self.chunks, self.expected, on_ready, self.deadline)
         except subprocess.TimeoutExpired:
             timed_out = True
-        finally:
-            # Also after a normal exit: a soffice.bin that outlived the launcher script is
-            # killed before its profile is deleted.
-            kill_process_groups([(b.proc.pid, b.proc) for b in batches])
-            for b in batches:
-                b.close()
-        elapsed = time.monotonic() - started
-        stdout_tail = "\n".join(t for t in (_tail(b.out_log) for b in batches) if t)
-        stderr_tail = "\n".join(t for t in (_tail(b.err_log) for b in batches) if t)
-        returncodes = sorted({b.proc.returncode for b in batches}, key=str)
+        except BaseException:
+            self.cancel()
+            raise
+        kill_process_groups([(b.proc.pid, b.proc) for b in self.batches])
+        for b in self.batches:
+            b.close()
+        elapsed = time.monotonic() - self.started
+        stdout_tail = "\n".join(t for t in (_tail(b.out_log) for b in self.batches) if t)
+        stderr_tail = "\n".join(t for t in (_tail(b.err_log) for b in self.batches) if t)
+        returncodes = sorted({b.proc.returncode for b in self.batches}, key=str)
+        self._work.cleanup()
+        timeout, outdir, expected = self.timeout, self.outdir, self.expected
+        if timed_out:
+            raise ConversionError(
+                _with_log(
+                    f"LibreOffice ei lõpetanud PDF-ide tegemist {timeout:g} sekundi jooksul ja "
+                    f"peatati. Proovi uuesti; kui see kordub, ava .docx-failid LibreOffice'is käsitsi "
+                    f"ja vaata, kas mõni neist on katki, või suurenda ajapiirangut.",
+                    stderr_tail or stdout_tail,
+                )
+            )
 
-    if timed_out:
-        raise ConversionError(
-            _with_log(
-                f"LibreOffice ei lõpetanud PDF-ide tegemist {timeout:g} sekundi jooksul ja "
-                f"peatati. Proovi uuesti; kui see kordub, ava .docx-failid LibreOffice'is käsitsi "
-                f"ja vaata, kas mõni neist on katki, või suurenda ajapiirangut.",
+        missing = [p for p in expected if not _looks_like_pdf(p)]
+        self.missing = [i for i, p in enumerate(expected) if p in missing]
+        if missing and missing_ok:
+            return expected
+        if missing:
+            problems = [
+                Problem(
+                    f"LibreOffice ei teinud sellest failist PDF-i ({_pdf_state(pdf)}).",
+                    file=src,
+                )
+                for src, pdf in zip(self.docx_files, expected)
+                if pdf in missing
+            ]
+            summary = _with_log(
+                f"LibreOffice lõpetas {elapsed:.1f} s järel koodiga {', '.join(map(str, returncodes))}, kuid "
+                f"{len(missing)} PDF-i {len(expected)}-st jäi tegemata: "
+                f"{', '.join(p.name for p in missing)}. Ava need .docx-failid LibreOffice'is või "
+                f"Wordis ja kontrolli, kas need avanevad; kontrolli ka, et kaustas {outdir} oleks "
+                f"kirjutamisõigus ja vaba ruumi.",
                 stderr_tail or stdout_tail,
             )
-        )
-
-    missing = [p for p in expected if not _looks_like_pdf(p)]
-    if missing:
-        problems = [
-            Problem(
-                f"LibreOffice ei teinud sellest failist PDF-i ({_pdf_state(pdf)}).",
-                file=src,
-            )
-            for src, pdf in zip(docx_files, expected)
-            if pdf in missing
-        ]
-        summary = _with_log(
-            f"LibreOffice lõpetas {elapsed:.1f} s järel koodiga {', '.join(map(str, returncodes))}, kuid "
-            f"{len(missing)} PDF-i {len(expected)}-st jäi tegemata: "
-            f"{', '.join(p.name for p in missing)}. Ava need .docx-failid LibreOffice'is või "
-            f"Wordis ja kontrolli, kas need avanevad; kontrolli ka, et kaustas {outdir} oleks "
-            f"kirjutamisõigus ja vaba ruumi.",
-            stderr_tail or stdout_tail,
-        )
-        raise ConversionError([Problem(summary), *problems])
-    return expected
+            raise ConversionError([Problem(summary), *problems])
+        return expected
 
 
 FAKETIME_VAR = "KASKKIRI_FAKETIME"
@@ -389,6 +441,13 @@ def _check_inputs(docx_files: list[Path]) -> None:
             problems.append(Problem("Teisendatavat Wordi faili ei ole.", file=p))
         elif p.stat().st_size == 0:
             problems.append(Problem("Teisendatav Wordi fail on tühi.", file=p))
+    if problems:
+        raise ConversionError(problems)
+    _check_names(docx_files)
+
+
+def _check_names(docx_files: list[Path]) -> None:
+    problems: list[Problem] = []
     stems: dict[str, Path] = {}
     for p in docx_files:
         other = stems.setdefault(p.stem, p)

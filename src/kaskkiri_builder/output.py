@@ -39,7 +39,10 @@ class StagedOutput:
     def write(self, name: str, data: bytes, role: str, annex: int | None = None, **extra) -> Path:
         path = self.dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        # Whole or not at all: LibreOffice may already be waiting to open it.
+        tmp = path.with_name(f".{path.name}.part")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
         self.files.append(OutputFile(name, role, annex, dict(extra)))
         return path
 

@@ -1,8 +1,10 @@
 """The signing stage of a build: Word files → PDFs → the reading PDF and the container.
 
 Glue between the pipeline and the two edges that do the work (`convert`: LibreOffice,
-`package`: pypdf and the ASiC-E zip). Without LibreOffice the build keeps its Word files and
-says how to get the rest; any other failure stops the build (the previous output stays).
+`package`: pypdf and the ASiC-E zip). LibreOffice is started before the Word files are written
+(it needs about a second to start, and opens each file only when it gets to it), so rendering
+and checking happen while it starts. Without LibreOffice the build keeps its Word files and says
+how to get the rest; any other failure stops the build (the previous output stays).
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Callable
 
-from .convert import convert_to_pdf, find_faketime, find_soffice
-from .convert import INSTALL_HINT
+from .convert import INSTALL_HINT, Conversion, convert_to_pdf, find_faketime, find_soffice
 from .output import StagedOutput
 from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
 from .resolve import ResolvedDirective
@@ -35,65 +36,96 @@ def container_name(directive_id: str) -> str:
     return f"kaskkiri-{directive_id}.asice"
 
 
-def make_signing_files(
-    rd: ResolvedDirective,
-    out: StagedOutput,
-    word_files: list[Path],
-    progress: Callable[[str], None],
-    *,
-    timeout: float = 180.0,
-) -> list[str]:
-    """Convert, normalise, combine and package; return notes for the user (e.g. no LibreOffice)."""
-    if find_soffice() is None:
-        return [
-            "PDF-i ja allkirjastamise konteinerit ei koostatud, sest LibreOffice puudub. "
-            + INSTALL_HINT
-        ]
-    progress("Teisendan PDF-iks (LibreOffice)")
-    created = pdf_date(rd)
-    doc_title = rd.document_title
-    parts: list[Part | None] = [None] * len(word_files)
-    entries: list[tuple | None] = [None] * len(word_files)  # manifest rows, in document order
+class SigningStage:
+    """Started before the Word files are written; `finish()` once they are all there."""
 
-    def describe(i: int):
-        name = word_files[i].with_suffix(".pdf").name
+    def __init__(
+        self,
+        rd: ResolvedDirective,
+        out: StagedOutput,
+        word_files: list[Path],
+        progress: Callable[[str], None],
+        *,
+        timeout: float = 180.0,
+    ) -> None:
+        self.rd, self.out, self.word_files, self.progress = rd, out, word_files, progress
+        self.timeout = timeout
+        self.conversion: Conversion | None = None
+        self.notes: list[str] = []
+        if find_soffice() is None:
+            self.notes.append(
+                "PDF-i ja allkirjastamise konteinerit ei koostatud, sest LibreOffice puudub. "
+                + INSTALL_HINT
+            )
+            return
+        self.created = pdf_date(rd)
+        # With libfaketime LibreOffice runs at the directive's date (noon UTC: the same day in
+        # every time zone) and its PDFs are final as they come; without it they are normalised.
+        self.frozen = find_faketime() is not None
+        self.pdf_dir = out.dir if self.frozen else out.dir / ".pdf-raw"
+        progress("Käivitan LibreOffice'i")
+        self.conversion = Conversion(
+            word_files,
+            self.pdf_dir,
+            timeout=timeout,
+            clock=datetime.combine(self.created, time(12, 0)),
+            inputs_ready=False,
+        )
+        self.parts: list[Part | None] = [None] * len(word_files)
+        self.entries: list[tuple | None] = [None] * len(word_files)  # manifest rows, in order
+
+    def cancel(self) -> None:
+        if self.conversion is not None:
+            self.conversion.cancel()
+
+    def _describe(self, i: int):
+        rd = self.rd
+        name = self.word_files[i].with_suffix(".pdf").name
         if i == 0:
-            meta = PdfMetadata(doc_title, rd.agency, "Käskkiri", created)
+            meta = PdfMetadata(rd.document_title, rd.agency, "Käskkiri", self.created)
             return name, None, "Käskkiri", "K-", meta
         a = rd.annexes[i - 1]
-        meta = PdfMetadata(a.document_title, rd.agency, doc_title, created)
+        meta = PdfMetadata(a.document_title, rd.agency, rd.document_title, self.created)
         return name, a.number, a.bookmark, f"L{a.number}-", meta
 
-    def normalise(i: int, raw: Path) -> None:
-        """Without libfaketime: runs while LibreOffice converts the next files, taking the export
-        time out and putting the directive's metadata in."""
-        name, annex, bookmark, label, meta = describe(i)
-        pages = normalize_pdf(raw, out.dir / name, meta)
-        parts[i] = Part(out.dir / name, bookmark, label)
-        entries[i] = (name, annex, pages)
+    def _ready(self, i: int, pdf: Path) -> None:
+        """Runs while LibreOffice converts the next files."""
+        name, annex, bookmark, label, meta = self._describe(i)
+        if self.frozen:
+            pages = pdf_page_count(pdf)
+        else:  # take the export time out, put the directive's metadata in
+            pages = normalize_pdf(pdf, self.out.dir / name, meta)
+        self.parts[i] = Part(self.out.dir / name, bookmark, label)
+        self.entries[i] = (name, annex, pages)
 
-    clock = datetime.combine(created, time(12, 0))  # noon UTC: the same day in every zone
-    if find_faketime() is not None:
-        # LibreOffice runs at the directive's date: its PDFs are final as they come.
-        def counted(i: int, pdf: Path) -> None:
-            name, annex, bookmark, label, _meta = describe(i)
-            parts[i] = Part(pdf, bookmark, label)
-            entries[i] = (name, annex, pdf_page_count(pdf))
-
-        convert_to_pdf(word_files, out.dir, timeout=timeout, on_ready=counted, clock=clock)
-    else:
-        raw_dir = out.dir / ".pdf-raw"
-        convert_to_pdf(word_files, raw_dir, timeout=timeout, on_ready=normalise)
-        shutil.rmtree(raw_dir)
-    for name, annex, pages in entries:
-        out.add(name, "pdf", annex, pages=pages)
-    pdfs = [p.pdf for p in parts]
-    progress("Koostan allkirjastamise PDF-i ja konteineri")
-    signing = out.dir / signing_pdf_name(rd.id)
-    meta = PdfMetadata(doc_title, rd.agency, rd.title, created)
-    counts = make_signing_pdf(parts, signing, meta)
-    out.add(signing.name, "package", pages=counts[signing])
-    container = out.dir / container_name(rd.id)
-    make_asice(pdfs, container)
-    out.add(container.name, "container", files=[p.name for p in pdfs])
-    return []
+    def finish(self) -> list[str]:
+        """Wait for the PDFs, then combine and package them; notes for the user."""
+        if self.conversion is None:
+            return self.notes
+        self.progress("Teisendan PDF-iks (LibreOffice)")
+        self.conversion.wait(self._ready, missing_ok=True)
+        late = self.conversion.missing
+        if late:
+            # A Word file LibreOffice reached before it was written: convert those again.
+            convert_to_pdf(
+                [self.word_files[i] for i in late],
+                self.pdf_dir,
+                timeout=self.timeout,
+                clock=datetime.combine(self.created, time(12, 0)),
+                on_ready=lambda j, pdf: self._ready(late[j], pdf),
+            )
+        if not self.frozen:
+            shutil.rmtree(self.pdf_dir)
+        out, rd = self.out, self.rd
+        for name, annex, pages in self.entries:
+            out.add(name, "pdf", annex, pages=pages)
+        self.progress("Koostan allkirjastamise PDF-i ja konteineri")
+        signing = out.dir / signing_pdf_name(rd.id)
+        meta = PdfMetadata(rd.document_title, rd.agency, rd.title, self.created)
+        counts = make_signing_pdf(self.parts, signing, meta)
+        out.add(signing.name, "package", pages=counts[signing])
+        container = out.dir / container_name(rd.id)
+        pdfs = [p.pdf for p in self.parts]
+        make_asice(pdfs, container)
+        out.add(container.name, "container", files=[p.name for p in pdfs])
+        return self.notes
