@@ -234,3 +234,37 @@ def test_two_builds_are_byte_identical(built_example, tmp_path):
     r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
     assert r.returncode == 0, r.stderr
     assert snapshot(built_example / f"output/{DRAFT}") == first
+
+
+# --- the ledger (definitions/ajalugu.yaml) ------------------------------------------------------
+
+LEDGER = "definitions/ajalugu.yaml"
+
+
+def _edit_ledger(project: Path, old: str, new: str) -> int:
+    path = project / LEDGER
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line_of(path, re.escape(new.splitlines()[0].strip()))
+
+
+def test_ledger_names_an_unknown_post(built_example):
+    line = _edit_ledger(built_example, "      4: ekspert-suurkriisid", "      4: olematu-ametikoht")
+    fails_cleanly(built_example, [f"{LEDGER}:{line}:", "olematu-ametikoht"], code=2)
+
+
+def test_ledger_number_used_twice_in_a_year(built_example):
+    line = _edit_ledger(built_example, "  - number: 19\n", "  - number: 67\n")
+    err = fails_cleanly(built_example, [f"{LEDGER}:", "67"], code=2)
+    assert "2025" in err
+
+
+def test_ledger_annex_approved_twice(built_example):
+    line = _edit_ledger(built_example, "      4: ekspert-suurkriisid", "      4: ekspert-suurkriisid\n      4: noustaja-9")
+    fails_cleanly(built_example, [f"{LEDGER}:", 'võti "4" on samas kohas kaks korda'], code=2)
+
+
+def test_ledger_date_that_is_not_a_date(built_example):
+    line = _edit_ledger(built_example, "    kuupaev: 06.02.2025", "    kuupaev: 30.02.2025")
+    fails_cleanly(built_example, [f"{LEDGER}:{line}:", "30.02.2025"], code=2)

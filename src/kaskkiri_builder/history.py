@@ -108,6 +108,7 @@ class LedgerDirective:
     single_post: str | None = None  # approved ONE job description with no annexes
     revokes: tuple[Revocation, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    annex_lines: dict[int, int] = field(default_factory=dict, compare=False)  # for messages
 
     def __hash__(self) -> int:  # the dict field would make the generated hash fail
         return hash((self.id, self.number, self.date))
@@ -427,8 +428,8 @@ def validate_ledger(ledger: Ledger, known_posts: Iterable[str]) -> list[Message]
                 out.append(
                     (
                         f'{capitalize_first(d.label)}, {where}: tundmatu ametikoht "{jd.post}" '
-                        f"(faili ametikohad/{jd.post}.yaml ei ole).",
-                        d.source,
+                        f"(faili ametikohad/{jd.post}.yaml ei ole). Paranda id või lisa ametikoha fail.",
+                        _annex_source(d, jd.annex),
                     )
                 )
             if jd.annex is not None:
@@ -673,7 +674,8 @@ def ledger_from_data(
         except ValueError as e:
             problems.append((f"`kuupaev`: {e}", (file, _line(item, "kuupaev") or src[1])))
             on = None
-        annexes, single = _approved(item, file, src, problems)
+        annex_lines: dict[int, int] = {}
+        annexes, single = _approved(item, file, src, problems, annex_lines)
         revokes = _revocations(item.get("tunnistab_kehtetuks"), item, file, src, problems)
         if number is None or on is None:
             continue
@@ -685,6 +687,7 @@ def ledger_from_data(
                 date=on,
                 title=str(item.get("pealkiri") or ""),
                 annexes=annexes,
+                annex_lines=annex_lines,
                 single_post=single,
                 revokes=revokes,
                 source=src,
@@ -693,13 +696,24 @@ def ledger_from_data(
     return tuple(ledger), problems
 
 
+def _annex_source(d: LedgerDirective, annex: int | None) -> Source | None:
+    """The line of one annex of a ledger entry, else the entry's own line."""
+    if d.source is None or annex not in d.annex_lines:
+        return d.source
+    return (d.source[0], d.annex_lines[annex])
+
+
 def _approved(
-    item: Mapping, file: str, src: Source, problems: list[Message]
+    item: Mapping, file: str, src: Source, problems: list[Message], lines: dict[int, int]
 ) -> tuple[dict[int, str], str | None]:
     raw = item.get("lisad")
     annexes: dict[int, str] = {}
     if isinstance(raw, list):  # Lisa 1, Lisa 2, ... in order
         annexes = {i + 1: str(p) for i, p in enumerate(raw)}
+        for i in range(len(raw)):
+            line = _line(raw, i)
+            if line:
+                lines[i + 1] = line
     elif isinstance(raw, Mapping):
         for k, post in raw.items():
             try:
@@ -710,6 +724,9 @@ def _approved(
                 )
                 continue
             annexes[n] = str(post)
+            line = _line(raw, k)
+            if line:
+                lines[n] = line
     elif raw is not None:
         problems.append(
             ("`lisad` peab olema loend (lisa 1, 2, ...) või lisa number → ametikoht.", src)
