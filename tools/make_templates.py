@@ -92,13 +92,17 @@ def shade(cell, fill="D9D9D9"):
 
 
 def widths(table, *cms):
+    """Column widths in the grid (what LibreOffice reads) and in every cell (what Word reads)."""
     table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), cms):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
     for row in table.rows:
         for cell, w in zip(row.cells, cms):
             cell.width = Cm(w)
 
 
-def loop_table(doc, header: tuple[str, str] | None, loop: str, left: str, right_lines: list[str], end="{%tr endfor %}", left_bold=False, right_loop=None):
+def loop_table(doc, header: tuple[str, str] | None, loop: str, left: str, right_lines: list[str], end="{%tr endfor %}", left_bold=False, right_loop=None, cols=(4.5, 12.0)):
     """A two-column table whose body row repeats: header row, {%tr for %}, body, {%tr endfor %}."""
     rows = (1 if header else 0) + 3
     table = doc.add_table(rows=rows, cols=2)
@@ -121,7 +125,7 @@ def loop_table(doc, header: tuple[str, str] | None, loop: str, left: str, right_
     else:
         cell_text(body[1], right_lines[0])
     cell_text(table.rows[i + 2].cells[0], end)
-    widths(table, 5.0, 11.5)
+    widths(table, *cols)
     return table
 
 
@@ -130,14 +134,14 @@ def directive_template() -> Document:
     para(doc, "{{ liik }}", bold=True, size=12)
     para(doc, "{{ kuupaev_nr }}", space_after=18)
     para(doc, "{{ pealkiri }}", bold=True, space_after=12)
-    para(doc, "{{ preambul }}", space_after=6)
+    para(doc, "{{ preambul }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=6)
     para(doc, "{%p for punkt in punktid %}")
-    para(doc, "{{ punkt.nr }} {{ punkt.tekst }}", space_after=3)
+    para(doc, "{{ punkt.nr }} {{ punkt.tekst }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=3)
     para(doc, "{%p for alampunkt in punkt.alampunktid %}")
     para(doc, "{{ alampunkt }}").paragraph_format.left_indent = Cm(0.6)
     para(doc, "{%p endfor %}")
     para(doc, "{%p for loik in punkt.loigud %}")
-    para(doc, "{{ loik }}", space_after=3)
+    para(doc, "{{ loik }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=3)
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "", space_after=18)
@@ -163,6 +167,7 @@ def annex_template() -> Document:
         "{{ ylesanne.nr }} {{ ylesanne.tekst }}",
         ["{{ tulemus }}"],
         right_loop=("{%p for tulemus in ylesanne.tulemused %}", "{%p endfor %}"),
+        cols=(8.25, 8.25),
     )
     para(doc, "", space_after=6)
     para(doc, "3. Teenistuskoha täitjale esitatavad nõuded", bold=True, space_after=4)
