@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import Problem
 from .load import Source, YamlDoc, line_of, line_of_item, line_of_key
+from .validate import unknown_reference
 from .model import (
     REQUIREMENT_LABELS,
     Agency,
@@ -356,7 +357,7 @@ def read_organisation(doc: YamlDoc, problems: list[Problem]) -> Organisation | N
             )
         for unit in units.values():
             if unit.parent and unit.parent not in units:
-                r.error(unit.source, _unknown("struktuuriüksust", unit.parent, units))
+                r.error(unit.source, unknown_reference("struktuuriüksust", unit.parent, units))
     style = Style()
     if top.get("vormistus") is not None:
         s = r.mapping(top["vormistus"], "vormistus", STYLE_KEYS, at=r.key_src(top, "vormistus"))
@@ -375,12 +376,6 @@ def read_organisation(doc: YamlDoc, problems: list[Problem]) -> Organisation | N
     if agency is None or head is None:
         return None
     return Organisation(agency, head, units, style, doc.source(0))
-
-
-def _unknown(what: str, name: str, known: dict) -> str:
-    near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
-    hint = f' Kas mõtlesid "{near[0]}"?' if near else ""
-    return f'viide {what} "{name}", mida pole olemas.{hint} Paranda viide või lisa puuduv definitsioon.'
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from ..errors import Problem
 from .model import Definitions, DutyClause, PostRefList, RowsClause, TextClause
 
 
-def _unknown(what: str, name: str, known) -> str:
+def unknown_reference(what: str, name: str, known) -> str:
+    """Estonian: a reference to something that does not exist, with the nearest existing name."""
     near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
     hint = f' Kas mõtlesid "{near[0]}"?' if near else ""
     return f'viide {what} "{name}", mida pole olemas.{hint} Paranda viide või lisa puuduv definitsioon.'
@@ -32,7 +33,7 @@ def cross_check(defs: Definitions, unreadable: set[str] = frozenset()) -> list[P
             if ref.post_id in unreadable:
                 continue
             if ref.post_id not in posts:
-                problems.append(ref.source.problem(_unknown("ametikohale", ref.post_id, posts)))
+                problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
             elif ref.plural and not posts[ref.post_id].title_plural:
                 problems.append(
                     ref.source.problem(
@@ -41,51 +42,38 @@ def cross_check(defs: Definitions, unreadable: set[str] = frozenset()) -> list[P
                     )
                 )
 
+    def check_clause(clause_id: str, source, kind: type, not_kind: str) -> None:
+        clause = clauses.get(clause_id)
+        if clause is None:
+            problems.append(source.problem(unknown_reference("klauslile", clause_id, clauses)))
+        elif not isinstance(clause, kind):
+            problems.append(source.problem(f'klausel "{clause_id}" ei ole {not_kind}'))
+
     for post in posts.values():
         if post.unit and post.unit not in units:
-            problems.append(post.source.problem(_unknown("struktuuriüksusele", post.unit, units)))
+            problems.append(post.source.problem(unknown_reference("struktuuriüksusele", post.unit, units)))
         for lst in (post.manager, post.subordinates, post.substitutes_for, post.substituted_by):
             check_refs(lst)
         for duty in post.duties:
-            if duty.clause_id is None:
-                continue
-            clause = clauses.get(duty.clause_id)
-            if clause is None:
-                problems.append(duty.source.problem(_unknown("klauslile", duty.clause_id, clauses)))
-            elif not isinstance(clause, DutyClause):
-                problems.append(
-                    duty.source.problem(
-                        f'klausel "{duty.clause_id}" ei ole ülesanne (sellel pole "ulesanne" ja '
-                        '"tulemused"). Vali ülesande klausel.'
-                    )
-                )
+            if duty.clause_id is not None:
+                check_clause(duty.clause_id, duty.source, DutyClause,
+                             'ülesanne (sellel pole "ulesanne" ja "tulemused"). Vali ülesande klausel.')
         if post.rights is not None:
-            clause = clauses.get(post.rights.clause_id)
-            if clause is None:
-                problems.append(post.rights.source.problem(_unknown("klauslile", post.rights.clause_id, clauses)))
-            elif not isinstance(clause, RowsClause):
-                problems.append(
-                    post.rights.source.problem(
-                        f'klausel "{post.rights.clause_id}" ei ole õiguste ja vastutuse klausel '
-                        '(sellel pole "read"). Vali õiguste ja vastutuse klausel.'
-                    )
-                )
+            check_clause(post.rights.clause_id, post.rights.source, RowsClause,
+                         'õiguste ja vastutuse klausel (sellel pole "read"). Vali õiguste ja vastutuse klausel.')
         if post.closing is not None:
-            clause = clauses.get(post.closing.clause_id)
-            if clause is None:
-                problems.append(post.closing.source.problem(_unknown("klauslile", post.closing.clause_id, clauses)))
-            elif not isinstance(clause, TextClause):
-                problems.append(post.closing.source.problem(f'klausel "{post.closing.clause_id}" ei ole tekstiklausel. Vali tekstiklausel.'))
+            check_clause(post.closing.clause_id, post.closing.source, TextClause,
+                         "tekstiklausel. Vali tekstiklausel.")
 
     for directive in defs.directives.values():
         if directive.unit and directive.unit not in units:
-            problems.append(directive.source.problem(_unknown("struktuuriüksusele", directive.unit, units)))
+            problems.append(directive.source.problem(unknown_reference("struktuuriüksusele", directive.unit, units)))
         seen: dict[str, int] = {}
         for n, ref in enumerate(directive.annexes, start=1):
             if ref.post_id in unreadable:
                 continue
             if ref.post_id not in posts:
-                problems.append(ref.source.problem(_unknown("ametikohale", ref.post_id, posts)))
+                problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
                 continue
             if ref.post_id in seen:
                 problems.append(
@@ -106,5 +94,5 @@ def cross_check(defs: Definitions, unreadable: set[str] = frozenset()) -> list[P
                 )
         for ref in directive.abolished:
             if ref.post_id not in posts:
-                problems.append(ref.source.problem(_unknown("ametikohale", ref.post_id, posts)))
+                problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
     return problems
