@@ -8,6 +8,8 @@ own tracked changes and on the page. The page itself is checked in a browser els
 
 from __future__ import annotations
 
+import json
+
 import re
 import zipfile
 from datetime import date
@@ -85,7 +87,13 @@ def test_review_folder_has_the_page_and_one_redline(reviewed):
     project, result = reviewed
     folder = project.output / "d2" / REVIEW_DIR
     assert result.folder == folder and result.page == folder / "index.html"
-    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "lisa-01-noustaja-muudatused.docx"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "index.html", "lisa-01-noustaja-muudatused.docx", "manifest.json"
+    ]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [(f["path"], f["role"], f.get("annex")) for f in manifest["files"]] == [
+        ("lisa-01-noustaja-muudatused.docx", "redline", 1), ("index.html", "review", None)
+    ]
     assert result.redlines == {1: folder / "lisa-01-noustaja-muudatused.docx"}
     assert not (project.output / "d2" / "kaskkiri.docx").exists()  # the build went elsewhere
 

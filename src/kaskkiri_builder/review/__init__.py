@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import estonian, history
+from ..output import StagedOutput
 from ..build import APPROVED, Project, archive_root, build, source_project
 from ..checks.findings import Finding
 from ..definitions import Definitions, load_definitions
@@ -226,28 +226,15 @@ def write_review(
     )
 
     target = project.output / directive_id / REVIEW_DIR
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{REVIEW_DIR}.", dir=target.parent))
     redlines: dict[int, Path] = {}
-    try:
+    with StagedOutput(target) as out:  # the previous review stays until this one is complete
         for review in reviews:
             if review.redline is not None and review.redline.docx is not None:
                 name = redline_file_name(review.annex.number, review.annex.post.id, len(rd.annexes))
-                (staging / name).write_bytes(review.redline.docx)
+                out.write(name, review.redline.docx, "redline", review.annex.number)
                 review.redline_file = name
                 redlines[review.annex.number] = target / name
-        (staging / PAGE).write_text(render_page(page), encoding="utf-8")
-        old = None
-        if target.exists():
-            old = target.with_name(f".{REVIEW_DIR}.old-{os.getpid()}")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(target, old)
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        out.write(PAGE, render_page(page).encode("utf-8"), "review")
+        out.commit(directive_id)
     progress(f"Kirjutasin ülevaatuse: {len(redlines)} jälgitud muudatustega Wordi faili ja {PAGE}")
     return ReviewResult(target, target / PAGE, redlines, findings, notes)
