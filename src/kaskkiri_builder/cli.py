@@ -21,6 +21,7 @@ from .errors import KaskkiriError
 
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode="markdown",
     no_args_is_help=True,
     help=(
         "kaskkiri koostab ametijuhendite kinnitamise käskkirja definitsioonidest "
