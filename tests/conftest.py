@@ -27,6 +27,19 @@ def example(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "projekt")
 
 
+def reference_spots():
+    """The whole reference, one text-check spot per line, with the annex each line belongs to."""
+    from kaskkiri_builder.checks.findings import TextSpot
+
+    spots, annex = [], None
+    for number, line in enumerate(REFERENCE.read_text(encoding="utf-8").splitlines(), start=1):
+        m = re.search(r"\bLisa (\d+)\s*$", line)
+        if m:
+            annex = int(m.group(1))
+        spots.append(TextSpot(line, file=REFERENCE.name, line=number, annex=annex))
+    return spots
+
+
 def fold(text: str) -> str:
     """Whitespace folded: every run of white space becomes one space."""
     return re.sub(r"\s+", " ", text).strip()

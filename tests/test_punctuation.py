@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 import pytest
 
+from conftest import reference_spots
 from kaskkiri_builder.checks.findings import Severity, TextSpot
 from kaskkiri_builder.checks.punctuation import check_punctuation, check_sibling_full_stops
-
-REFERENCE = Path(__file__).resolve().parent / "fixtures" / "ska-2026-01-nr1.txt"
-
-
-def reference_spots() -> list[TextSpot]:
-    """The whole reference, one spot per line, with the annex each line belongs to."""
-    spots, annex = [], None
-    for number, line in enumerate(REFERENCE.read_text(encoding="utf-8").splitlines(), start=1):
-        m = re.search(r"\bLisa (\d+)\s*$", line)
-        if m:
-            annex = int(m.group(1))
-        spots.append(TextSpot(line, file=REFERENCE.name, line=number, annex=annex))
-    return spots
-
 
 def messages(text: str) -> list[str]:
     return [f.message for f in check_punctuation([TextSpot(text)])]
