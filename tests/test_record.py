@@ -46,6 +46,7 @@ def test_draft_2026_02_revokes_the_reapproved_annexes_of_nr_1(example):
 def test_record_2026_02_then_a_further_draft(example):
     ledger_before = (example / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
     comment = next(l for l in ledger_before.splitlines() if l.lstrip().startswith("#"))
+    directive_before = (example / "definitions/kaskkirjad/2026-02.yaml").read_text(encoding="utf-8")
     r = kaskkiri(example, "record", "2026-02", "--nr", "12", "--kuupaev", "20.01.2026", "--ainult-word")
     assert r.returncode == 0, r.stderr
 
@@ -56,7 +57,11 @@ def test_record_2026_02_then_a_further_draft(example):
     # the ledger: the new entry, with what it revoked; earlier comments kept
     ledger = (example / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
     assert comment in ledger
-    assert ledger.startswith(ledger_before.rstrip("\n").split("\n")[0])
+    assert ledger.startswith(ledger_before)  # the user's file kept byte for byte, the entry added
+    import difflib
+
+    ops = difflib.SequenceMatcher(None, directive_before.splitlines(), d.splitlines()).get_opcodes()
+    assert {op[0] for op in ops} == {"equal", "insert"}  # only the two lines added
     entry = ledger[ledger.index("id: 2026-02"):]
     assert "number: 12" in entry and "kuupaev: 20.01.2026" in entry
     assert "peaspetsialist-kriisitugi" in entry and "analuutik-kriisitugi" in entry
