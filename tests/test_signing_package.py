@@ -122,6 +122,10 @@ def test_every_file_in_the_manifest_with_its_hash(full_build):
     for f in manifest["files"]:
         assert hashlib.sha256((folder / f["path"]).read_bytes()).hexdigest() == f["sha256"]
     assert {f["role"] for f in manifest["files"]} == {"directive", "annex", "pdf", "package", "container"}
+    # what the records manager registers, from the directive's definition
+    assert (manifest["title"], manifest["number"], manifest["date"]) == ("Ametijuhendite kinnitamine", "1", "07.01.2026")
+    assert manifest["register"]["toimik"] == "1-1/2026"
+    assert manifest["register"]["vastutaja"] == "Triinu Rumm (SKA, Üldosakond, Personalitalitus)"
 
 
 def test_without_libreoffice_word_files_and_a_clear_note(example):

@@ -134,5 +134,14 @@ def build(
             if stage is not None:
                 stage.cancel()
             raise
-        manifest = out.commit(directive_id)
+        manifest = out.commit(directive_id, **_register_entry(rd))
     return BuildResult(rd, target, manifest, notes, findings)
+
+
+def _register_entry(rd: ResolvedDirective) -> dict:
+    """What the records manager types into the document register, from the definitions."""
+    d = rd.directive
+    entry = {"title": rd.title, "number": d.number, "date": d.date.strftime("%d.%m.%Y") if d.date else None}
+    if d.register:
+        entry["register"] = dict(d.register)
+    return entry

@@ -51,7 +51,7 @@ class StagedOutput:
         self.files.append(OutputFile(name, role, annex, dict(extra)))
         return self.dir / name
 
-    def manifest(self, directive_id: str) -> dict:
+    def manifest(self, directive_id: str, **extra) -> dict:
         files = []
         for f in self.files:
             entry = {"path": f.path, "role": f.role}
@@ -60,10 +60,11 @@ class StagedOutput:
             entry.update(f.extra)
             entry["sha256"] = hashlib.sha256((self.dir / f.path).read_bytes()).hexdigest()
             files.append(entry)
-        return {"directive": directive_id, "files": files}
+        return {"directive": directive_id, **extra, "files": files}
 
-    def commit(self, directive_id: str) -> dict:
-        manifest = self.manifest(directive_id)
+    def commit(self, directive_id: str, **extra) -> dict:
+        """Write manifest.json (with `extra` top-level entries) and put the folder in place."""
+        manifest = self.manifest(directive_id, **extra)
         (self.dir / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
