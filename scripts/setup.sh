@@ -33,7 +33,7 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
     say "installing system packages: ${apt_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+    apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
   else
     say "missing system packages: ${apt_pkgs[*]}"
     say "install them as root:  sudo apt-get install ${apt_pkgs[*]}"
