@@ -40,6 +40,23 @@ def reference_spots():
     return spots
 
 
+ESTONIAN = "Õunapuu äärel öösel üritas šokolaadi žürii"  # õäöüšž must survive fonts and text layer
+
+
+def make_docx(path: Path, heading: str, pages: int = 1) -> Path:
+    """A small Word file: a heading, then `pages` pages of Estonian text ("lk N")."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(heading, level=0)
+    for i in range(pages):
+        if i:
+            doc.add_page_break()
+        doc.add_paragraph(f"{heading}: {ESTONIAN} (lk {i + 1}).")
+    doc.save(path)
+    return path
+
+
 def fold(text: str) -> str:
     """Whitespace folded: every run of white space becomes one space."""
     return re.sub(r"\s+", " ", text).strip()

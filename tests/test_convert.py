@@ -8,25 +8,15 @@ import time
 from pathlib import Path
 
 import pytest
-from docx import Document
 from pypdf import PdfReader
 
 from kaskkiri_builder import convert
 from kaskkiri_builder.convert import convert_to_pdf, find_soffice
 from kaskkiri_builder.errors import ConversionError, ConverterMissing
+from conftest import ESTONIAN, make_docx
 
-ESTONIAN = "Õunapuu äärel öösel üritas šokolaadi žürii"
 
 
-def make_docx(path: Path, heading: str, pages: int = 1) -> Path:
-    doc = Document()
-    doc.add_heading(heading, level=0)
-    for i in range(pages):
-        if i:
-            doc.add_page_break()
-        doc.add_paragraph(f"{ESTONIAN} (lk {i + 1}).")
-    doc.save(path)
-    return path
 
 
 def write_script(path: Path, body: str) -> str:

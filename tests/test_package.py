@@ -10,8 +10,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docx import Document
 from pypdf import PdfReader
+
+from conftest import ESTONIAN, make_docx
 
 from kaskkiri_builder.convert import convert_to_pdf
 from kaskkiri_builder.errors import PackageError
@@ -25,7 +26,6 @@ from kaskkiri_builder.package import (
     pdf_page_count,
 )
 
-ESTONIAN = "Õunapuu äärel öösel üritas šokolaadi žürii"
 META = PdfMetadata(
     title="Käskkiri 07.01.2026 nr 1 „Ametijuhendite kinnitamine“",
     author="Sotsiaalkindlustusamet",
@@ -42,15 +42,6 @@ DOCS = [
 ]
 
 
-def make_docx(path: Path, heading: str, pages: int) -> Path:
-    doc = Document()
-    doc.add_heading(heading, level=0)
-    for i in range(pages):
-        if i:
-            doc.add_page_break()
-        doc.add_paragraph(f"{heading}: {ESTONIAN} (lk {i + 1}).")
-    doc.save(path)
-    return path
 
 
 def convert_all(src: Path, outdir: Path) -> list[Path]:
