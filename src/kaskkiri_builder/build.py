@@ -14,6 +14,7 @@ from .definitions import Definitions, load_definitions
 from .output import StagedOutput
 from .render import render_annex, render_directive
 from .resolve import ResolvedDirective, resolve_directive
+from .text_guard import annex_texts, check_resolved, directive_texts, verify_readback
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def build(
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
     defs, rd = load_and_resolve(source, directive_id, project.root)
+    check_resolved(rd)
     progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa)")
     target = project.output / directive_id
     notes: list[str] = []
@@ -117,9 +119,13 @@ def build(
             stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout)
         try:
             templates = source.templates
-            out.write(names[0], render_directive(rd, templates), "directive")
+            data = render_directive(rd, templates)
+            verify_readback(names[0], data, directive_texts(rd))
+            out.write(names[0], data, "directive")
             for name, annex in zip(names[1:], rd.annexes):
-                out.write(name, render_annex(rd, annex, templates), "annex", annex.number)
+                data = render_annex(rd, annex, templates)
+                verify_readback(name, data, annex_texts(annex))
+                out.write(name, data, "annex", annex.number)
             progress(f"Kirjutasin {len(names)} Wordi faili")
             findings = None
             if checks:

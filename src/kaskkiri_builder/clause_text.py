@@ -13,6 +13,8 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError, TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .characters import first_unsafe
+from .definitions.load import Source
 from .definitions.model import Text
 from .errors import Problem
 
@@ -38,12 +40,23 @@ class TextRenderer:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def render(self, text: Text, params: dict[str, Any] | None = None, what: str = "tekst") -> str:
+    def render(
+        self,
+        text: Text,
+        params: dict[str, Any] | None = None,
+        what: str = "tekst",
+        at: Source | None = None,
+    ) -> str:
+        """The text with its parameters filled in; on a problem, the raw text and a Problem.
+
+        `at` is where the text is used (the post's line for a shared clause): a character that
+        comes from a parameter is reported there, one in the clause's own text at the clause.
+        """
         value = text.value
         if "{{" not in value and "{%" not in value and "{#" not in value:
-            return value
+            return self._checked(value, text, what, at, params)
         try:
-            return _compiled(value).render(params or {})
+            return self._checked(_compiled(value).render(params or {}), text, what, at, params)
         except TemplateSyntaxError as exc:
             line = text.source.line + (exc.lineno - 1) if text.source.line and exc.lineno else text.source.line
             self.problems.append(
@@ -86,3 +99,23 @@ class TextRenderer:
                 )
             )
         return value
+
+    def _checked(
+        self, result: str, text: Text, what: str, at: Source | None, params: dict[str, Any] | None
+    ) -> str:
+        """`result`, after making sure no character in it would change the document unseen."""
+        bad = first_unsafe(result)
+        if bad is None:
+            return result
+        in_source = bad.char in text.value
+        where = text.source if in_source or at is None else at
+        names = [k for k, v in (params or {}).items() if isinstance(v, str) and bad.char in v]
+        if in_source:
+            origin = ""
+        elif names:
+            origin = f' (parameeter "{names[0]}")'
+        else:
+            origin = " (Jinja avaldise tulemus)"
+        self.problems.append(where.problem(f"{what}{origin}: {bad.describe(result)}"))
+        return result
+

@@ -189,9 +189,9 @@ class Resolver:
                 assert isinstance(clause, DutyClause)
                 params = {**ctx, **clause.defaults, **duty.params}
                 what = f"klausel {clause.id}"
-                text = r(clause.text, params, what)
+                text = r(clause.text, params, what, duty.source)
                 results_src = duty.results if duty.results is not None else clause.results
-                results = tuple(r(t, params, what) for t in results_src)
+                results = tuple(r(t, params, what, duty.source) for t in results_src)
             else:
                 assert duty.text is not None
                 text = r(duty.text, ctx, f"ülesanne {i}")
@@ -208,14 +208,16 @@ class Resolver:
             params = {**ctx, **clause.defaults, **post.rights.params}
             what = f"klausel {clause.id}"
             rights = tuple(
-                (label, tuple(r(t, params, what) for t in items)) for label, items in clause.rows
+                (label, tuple(r(t, params, what, post.rights.source) for t in items))
+                for label, items in clause.rows
             )
         closing = ""
         closing_id = post.closing.clause_id if post.closing else DEFAULT_CLOSING
         clause = self.defs.clauses.get(closing_id)
         if isinstance(clause, TextClause):
             params = {**ctx, **clause.defaults, **(post.closing.params if post.closing else {})}
-            closing = r(clause.text, params, f"klausel {clause.id}")
+            at = post.closing.source if post.closing else post.source
+            closing = r(clause.text, params, f"klausel {clause.id}", at)
         heading = (
             "KINNITATUD",
             f"{self.org.agency.genitive} {self.org.head.genitive}",
