@@ -9,29 +9,20 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import Template, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError, TemplateError as JinjaTemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .characters import first_unsafe
 from .definitions.load import Source
 from .definitions.model import Text
 from .errors import Problem
-
-_ENV = ImmutableSandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
-)
+from .sandbox import TEXT_ENVIRONMENT, RenderLimit
 
 
 @lru_cache(maxsize=4096)
-def _compiled(source: str):
+def _compiled(source: str) -> Template:
     """Compiling is most of a render's cost, and the same clause is rendered for many posts."""
-    return _ENV.from_string(source)
-
-
-def sandbox_environment() -> ImmutableSandboxedEnvironment:
-    """The shared sandboxed environment (also used for the Word templates)."""
-    return _ENV
+    return TEXT_ENVIRONMENT.from_string(source)
 
 
 class TextRenderer:
@@ -84,6 +75,19 @@ class TextRenderer:
                     "ainult parameetreid, tingimusi ja filtreid.",
                     text.source.file,
                     text.source.line,
+                )
+            )
+        except RenderLimit as exc:
+            self.problems.append(
+                text.source.problem(
+                    f"Jinja piirang ({what}): {exc} Lihtsusta avaldist: klausli tekst on "
+                    "lühike tekst parameetrite ja tingimustega, mitte programm."
+                )
+            )
+        except RecursionError:
+            self.problems.append(
+                text.source.problem(
+                    f"Jinja piirang ({what}): makro kutsub ennast liiga sügavalt. Lihtsusta avaldist."
                 )
             )
         except JinjaTemplateError as exc:

@@ -9,6 +9,7 @@ document properties come from the directive, and the zip entries carry a fixed d
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -18,9 +19,9 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from lxml import etree
 
-from .clause_text import sandbox_environment
 from .errors import Problem, RenderError, TemplateError
 from .resolve import ResolvedAnnex, ResolvedDirective
+from .sandbox import TEMPLATE_ENVIRONMENT, RenderLimit
 
 DIRECTIVE_TEMPLATE = "kaskkiri.docx"
 ANNEX_TEMPLATE = "ametijuhend.docx"
@@ -63,17 +64,56 @@ def _template_name(path: Path) -> str:
     return f"templates/{path.name}"
 
 
+#: Bounds of a template file: the example's are about 40 KiB, unpacked about 200 KiB.
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_TEMPLATE_UNPACKED = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+
+
+def _read_template(template: Path) -> bytes:
+    """The template's bytes, once it is known to be a regular .docx of a sane size.
+
+    A folder, a device (a link to /dev/zero), an empty or truncated file and a zip bomb each get
+    their own message instead of a hang, an exhausted memory or an internal error.
+    """
+    name = _template_name(template)
+
+    def fail(what: str) -> TemplateError:
+        return TemplateError(Problem(f"{what} Taasta fail (git checkout {name}) või salvesta "
+                                     "see Wordis uuesti .docx-vormingus.", name))
+
+    try:
+        info = template.stat()
+    except FileNotFoundError:
+        raise fail("Wordi mall puudub.") from None
+    except OSError as exc:
+        raise fail(f"Wordi malli ei saa lugeda ({exc.strerror}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("Wordi mall ei ole tavaline fail (see on kaust, seade või toru).")
+    if info.st_size > MAX_TEMPLATE_BYTES:
+        raise fail(f"Wordi mall on liiga suur ({info.st_size // 1048576} MiB, lubatud 20 MiB).")
+    try:
+        data = template.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            entries = z.infolist()
+    except OSError as exc:
+        raise fail(f"Wordi malli ei saa lugeda ({exc.strerror}).") from None
+    except zipfile.BadZipFile:
+        raise fail("Wordi mall ei ole .docx-fail (tühi, poolik või muu vorming).") from None
+    unpacked = sum(e.file_size for e in entries)
+    ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
+    if unpacked > MAX_TEMPLATE_UNPACKED or ratio > MAX_COMPRESSION_RATIO:
+        raise fail(f"Wordi mall pakib lahti liiga suureks ({unpacked // 1048576} MiB).")
+    return data
+
+
 def render_docx(template: Path, context: dict, *, title: str, subject: str, author: str,
                 created: datetime | None) -> bytes:
     """Render one template with `context` and return deterministic .docx bytes."""
-    if not template.exists():
-        raise TemplateError(
-            Problem(f"Wordi mall puudub. Taasta fail (git checkout {_template_name(template)}).",
-                    _template_name(template))
-        )
+    data = _read_template(template)
     try:
-        tpl = DocxTemplate(str(template))
-        tpl.render(context, jinja_env=sandbox_environment(), autoescape=True)
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.render(context, jinja_env=TEMPLATE_ENVIRONMENT, autoescape=True)
     except TemplateSyntaxError as exc:
         raise TemplateError(
             Problem(
@@ -91,6 +131,15 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
                 f"olemasolevaid: {known}.",
                 _template_name(template),
             )
+        ) from None
+    except RenderLimit as exc:
+        raise TemplateError(
+            Problem(f"Wordi malli piirang: {exc} Lihtsusta malli silte.", _template_name(template))
+        ) from None
+    except RecursionError:
+        raise TemplateError(
+            Problem("Wordi malli makro kutsub ennast liiga sügavalt. Lihtsusta malli silte.",
+                    _template_name(template))
         ) from None
     except JinjaTemplateError as exc:
         raise TemplateError(Problem(f"Jinja viga Wordi mallis: {exc}.", _template_name(template))) from None
