@@ -154,7 +154,7 @@ def write_review(
     Raises the same errors as `build` (DefinitionError, TemplateError, RenderError).
     """
     source = source_project(project, directive_id, progress)
-    defs = load_definitions(source.definitions)
+    defs = load_definitions(source.definitions, project.root)  # file names as `kaskkiri check` gives them
     notes: list[str] = []
     findings_note = None
     if findings is None:
