@@ -8,13 +8,18 @@ own tracked changes and on the page. The page itself is checked in a browser els
 
 from __future__ import annotations
 
+import ast
 import json
-
 import re
+import subprocess
+import sys
 import zipfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 import pytest
 from lxml import etree
 
@@ -25,7 +30,7 @@ from kaskkiri_builder.recording import record
 from kaskkiri_builder.review import REVIEW_DIR, write_review
 from kaskkiri_builder.review import redline as redline_mod
 from kaskkiri_builder.review.clauses import clause_table
-from kaskkiri_builder.review.orgchart import chart_posts, layout, managers, substitutions
+from kaskkiri_builder.review.orgchart import NODE_H, NODE_W, chart_posts, layout, managers, substitutions
 from kaskkiri_builder.review.redline import Segment, paragraph_diff, word_diff
 from kaskkiri_builder.resolve import resolve_directive
 from minimal import CLAUSES, DIRECTIVE, NOUSTAJA, write_project
@@ -74,6 +79,20 @@ def tracked(docx: Path) -> tuple[list[str], list[str]]:
 
 def words(texts: list[str]) -> set[str]:
     return {w for t in texts for w in re.findall(r"\w+", t)}
+
+
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+
+def overlapping(boxes: dict[str, Box]) -> list[tuple[str, str]]:
+    """The pairs of rectangles that share some area (touching edges do not count)."""
+    items = sorted(boxes.items())
+    return [
+        (a, b)
+        for i, (a, (ax, ay, aw, ah)) in enumerate(items)
+        for b, (bx, by, bw, bh) in items[i + 1 :]
+        if ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +168,7 @@ def test_page_escapes_user_text_and_loads_nothing(reviewed):
     page = result.page.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&lt;b&gt;&quot;x..&quot;&lt;/b&gt; &amp;" in page
+    assert "&lt;b&gt;&#34;x..&#34;&lt;/b&gt; &amp;" in page  # Jinja's autoescape
     # Self-contained: no external URL, stylesheet, font, image or script.
     assert not re.search(r"<link\b|<img\b|<iframe\b|@import|@font-face|url\((?!#)", page)
     urls = set(re.findall(r"https?://[^\s\"')]+", page)) - {"http://www.w3.org/2000/svg"}
@@ -269,16 +288,16 @@ def test_org_chart_of_the_example(example):
     expected |= {r.post_id for r in directive.abolished if r.post_id in defs.posts}
     assert set(posts) == expected
     nodes, width, height = layout(defs, directive)
-    assert len(nodes) == len(posts) and len({n.post.id for n in nodes}) == len(posts)
+    assert sorted(n.post.id for n in nodes) == sorted(posts)  # every post exactly once
     boss = managers(defs)
     by_id = {n.post.id: n for n in nodes}
     for n in nodes:  # a manager sits one row above
         if boss.get(n.post.id) in by_id:
             assert by_id[boss[n.post.id]].depth == n.depth - 1
-    # No two nodes overlap, and all lie inside the drawing.
-    boxes = [(n.x, n.y) for n in nodes]
-    assert len(set(boxes)) == len(boxes)
-    assert all(0 <= n.x and n.x + 150 < width and 0 <= n.y < height for n in nodes)
+    # No two boxes overlap, and all lie inside the drawing.
+    boxes = {n.post.id: (n.x, n.y, NODE_W, NODE_H) for n in nodes}
+    assert overlapping(boxes) == []
+    assert all(0 <= x and x + w <= width and 0 <= y and y + h <= height for x, y, w, h in boxes.values())
     assert {n.post.id for n in nodes if n.annex} == {r.post_id for r in directive.annexes}
     pairs = substitutions(defs, set(posts))
     assert all(a != b for a, b in pairs)  # noustaja-9 names itself: no self-loop is drawn
@@ -326,3 +345,76 @@ def test_posts_abolished_earlier_leave_the_chart(example):
     # Before 2026-01 they were still in force: its review shows them, marked as abolished.
     archived = load_definitions(example / "arhiiv/2026-01/definitions")
     assert abolished_earlier(archived, resolve_directive(archived, "2026-01")) == set()
+
+
+def test_overlapping_finds_shared_area_only() -> None:
+    assert overlapping({"a": (0, 0, 10, 10), "b": (10, 0, 10, 10), "c": (0, 10, 10, 10)}) == []
+    assert overlapping({"a": (0, 0, 10, 10), "b": (9, 9, 10, 10)}) == [("a", "b")]
+    assert overlapping({"a": (0, 0, 100, 10), "b": (40, 2, 5, 5)}) == [("a", "b")]  # one inside
+
+
+# --- the command, end to end --------------------------------------------------------------------
+
+
+def kaskkiri(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kaskkiri_builder", *args], cwd=project, capture_output=True, text=True
+    )
+
+
+FindingKey = tuple[str, str, str, str, str]  # severity, kind, message, file:line, annex
+
+
+def page_findings(page: str) -> list[FindingKey]:
+    """The findings the page lists, each with the annex group it is listed under."""
+    out: list[FindingKey] = []
+    for group in lxml.html.fromstring(page).xpath('//div[@class="finding-group"]'):
+        for li in group.xpath('.//li[contains(concat(" ", @class, " "), " finding ")]'):
+            out.append((
+                li.get("data-severity"),
+                li.get("data-kind"),
+                li.xpath('string(span[@class="msg"])'),
+                li.xpath('string(span[@class="where"])'),
+                group.get("data-annex"),
+            ))
+    return out
+
+
+def json_finding(f: dict[str, Any]) -> FindingKey:
+    """A finding of `kaskkiri check --json` as the page shows it."""
+    where = f"{f['file']}:{f['line']}" if f["file"] and f["line"] else (f["file"] or "")
+    annex = "" if f["annex"] is None else str(f["annex"])
+    return (f["severity"], f["kind"], f["message"], where, annex)
+
+
+def test_review_command_lists_exactly_the_findings_of_check(example: Path) -> None:
+    """`kaskkiri review 2026-02` on the example: its page shows what `kaskkiri check` reports."""
+    checked = kaskkiri(example, "check", "2026-02", "--json")
+    assert checked.returncode in (0, 1), checked.stderr
+    reported = json.loads(checked.stdout)["findings"]
+    assert reported, "the example's draft 2026-02 has findings"
+
+    reviewed = kaskkiri(example, "review", "2026-02")
+    assert reviewed.returncode == 0, reviewed.stderr
+    page = (example / "output/2026-02" / REVIEW_DIR / "index.html").read_text(encoding="utf-8")
+
+    assert Counter(page_findings(page)) == Counter(map(json_finding, reported))
+    assert f'id="leidude-arv" data-count="{len(reported)}">{len(reported)}<' in page
+
+
+def test_review_does_not_import_the_signing_stage() -> None:
+    """review/ must work without LibreOffice, pypdf packaging or the signing stage."""
+    import kaskkiri_builder.review as review
+
+    stages = {"signing", "convert", "package"}
+    for path in sorted(Path(review.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):  # `from ..signing import x`, `from .. import signing`
+                modules = [node.module or "", *(a.name for a in node.names)]
+            elif isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            else:
+                continue
+            found = {part for m in modules for part in m.split(".")} & stages
+            assert not found, f"{path.name}:{node.lineno} imports {sorted(found)}"

@@ -26,7 +26,7 @@ from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.resolve import resolve_directive
 from kaskkiri_builder.review import abolished_earlier, write_review
 from kaskkiri_builder.review.orgchart import chart_posts
-from test_review import FINDINGS, make_reviewed_project
+from test_review import FINDINGS, make_reviewed_project, overlapping
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -256,7 +256,15 @@ def test_example_org_chart_has_every_post_of_the_unit(browser, example):
     expected = sorted(chart_posts(defs, defs.directives["2026-01"], gone))
     page = Page(browser, result.page.as_uri())
     posts = page.eval("[...document.querySelectorAll('svg.orgchart g.node')].map(g => g.dataset.post).sort()")
-    assert posts == expected
+    assert posts == expected  # every post, each exactly once
+    # The boxes as drawn: no two share any area.
+    drawn = page.eval(
+        "[...document.querySelectorAll('svg.orgchart g.node')].map(g => {"
+        "const r = g.querySelector('rect.box').getBoundingClientRect();"
+        "return [g.dataset.post, r.x, r.y, r.width, r.height]})"
+    )
+    assert all(w > 50 and h > 20 for _p, _x, _y, w, h in drawn)
+    assert overlapping({p: (x, y, w, h) for p, x, y, w, h in drawn}) == []
     highlighted = page.eval("document.querySelectorAll('svg.orgchart g.node.in-directive').length")
     assert highlighted == len(defs.directives["2026-01"].annexes)
     # The chart fits the page width (scaled, not cut off).

@@ -10,22 +10,15 @@ how to get the rest; any other failure stops the build (the previous output stay
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Callable
 
 from .convert import INSTALL_HINT, Conversion, convert_to_pdf, find_faketime, find_soffice
+from .document_date import document_date
 from .output import StagedOutput
 from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
 from .resolve import ResolvedDirective
-
-#: The date a draft's PDFs carry: a draft has no date of its own, and the clock is not used.
-DRAFT_DATE = date(2000, 1, 1)
-
-
-def pdf_date(rd: ResolvedDirective) -> date:
-    d = rd.directive
-    return d.date or d.in_force_on or d.retroactive_from or DRAFT_DATE
 
 
 def signing_pdf_name(directive_id: str) -> str:
@@ -58,7 +51,7 @@ class SigningStage:
                 + INSTALL_HINT
             )
             return
-        self.created = pdf_date(rd)
+        self.created = document_date(rd)
         # With libfaketime LibreOffice runs at the directive's date (noon UTC: the same day in
         # every time zone) and its PDFs are final as they come; without it they are normalised.
         self.frozen = find_faketime() is not None

@@ -24,6 +24,7 @@ from ..output import StagedOutput
 from ..build import APPROVED, Project, archive_root, build, source_project
 from ..checks.findings import Finding
 from ..definitions import Definitions, load_definitions
+from ..document_date import document_date
 from ..history import JobDescriptionRef
 from ..resolve import ResolvedDirective
 from . import redline as _redline
@@ -153,7 +154,7 @@ def write_review(
     Raises the same errors as `build` (DefinitionError, TemplateError, RenderError).
     """
     source = source_project(project, directive_id, progress)
-    defs = load_definitions(source.definitions)
+    defs = load_definitions(source.definitions, project.root)  # file names as `kaskkiri check` gives them
     notes: list[str] = []
     findings_note = None
     if findings is None:
@@ -191,9 +192,7 @@ def write_review(
             jobs.append((review, old_path.read_bytes(), new_files[annex.number].read_bytes(), old_heading))
 
     # The tracked changes' date: the directive's own, never the clock (a draft: the PDFs' date).
-    from ..signing import pdf_date
-
-    when = pdf_date(rd)
+    when = document_date(rd)
 
     def compare(job: tuple[AnnexReview, bytes, bytes, list[tuple[str, str]]]) -> None:
         review, old, new, heading = job
