@@ -15,14 +15,17 @@ from typing import Optional
 
 import typer
 
-from . import __version__
+from . import __version__, cli_language
 from .build import Project, build as run_build
 from .errors import KaskkiriError
+
+cli_language.install()  # Click's and Typer's own text in Estonian, before the app is built
 
 app = typer.Typer(
     add_completion=False,
     rich_markup_mode="markdown",
     no_args_is_help=True,
+    suggest_commands=False,  # Typer's suggestion is English; Click's own is translated
     help=(
         "kaskkiri koostab ametijuhendite kinnitamise käskkirja definitsioonidest "
         "(definitions/*.yaml): Wordi failid ülevaatuseks, PDF ja allkirjastamiseks valmis konteiner."
@@ -228,7 +231,7 @@ def _rel(path: Path) -> str:
 def run() -> None:
     """Entry point that keeps unexpected errors to one line."""
     try:
-        app()
+        app(prog_name="kaskkiri")
     except SystemExit:
         raise
     except KeyboardInterrupt:
