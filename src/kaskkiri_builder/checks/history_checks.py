@@ -68,6 +68,7 @@ def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
                         f"Käskkirja number {directive.number} on {directive.date.year}. aastal "
                         f"juba kasutatud ({e.label}, {where(_source(e.source))}): kontrolli numbrit.",
                         directive.source,
+                        subject=directive.id,
                     )
                 )
     for message, src in history.sequence_warnings(sequence):
@@ -92,6 +93,7 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
                     f"{format_date(entry.date)} nr {entry.number}, käskkirja failis "
                     f"{format_date(directive.date)} nr {directive.number}: paranda see, mis on vale.",
                     directive.source,
+                    subject=directive.id,
                 )
             )
     mine = {n: r.post_id for n, r in enumerate(directive.annexes, start=1)}
@@ -111,14 +113,13 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
                     "Ajalugu ja käskkiri peavad lisade poolest ühtima: paranda see, mis on vale.",
                     ref.source if ref else directive.source,
                     n if n in mine else None,
+                    subject=directive.id,
                 )
             )
     if directive.title is not None:
         title, title_at = directive.title.value.strip(), directive.title.source
     else:  # the default, from the number of annexes
-        many = len(directive.annexes) > 1
-        title = history.DEFAULT_TITLE_MANY if many else history.DEFAULT_TITLE_ONE
-        title_at = directive.source
+        title, title_at = directive.default_title, directive.source
     if entry.title and entry.title.strip() != title:
         out.append(
             finding(
@@ -126,6 +127,7 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
                 KIND_LEDGER,
                 f'Käskkirja pealkiri on "{title}", ajaloos ({place}) "{entry.title}": ühtlusta.',
                 title_at,
+                subject=directive.id,
             )
         )
     if not directive.is_draft:
@@ -149,6 +151,7 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
                     f"ainult ajaloos {show(recorded_rev - computed)}. Kontrolli ajaloo kirjeid enne "
                     "seda käskkirja.",
                     at,
+                    subject=directive.id,
                 )
             )
     return out

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 
-from .findings import Finding, Severity, TextSpot
+from ..definitions.load import Source
+from .findings import Finding, Quote, Severity, TextSpot
 
 KIND = "oigekiri"
 
@@ -226,13 +227,13 @@ class SpellChecker:
         tokens = [t for spot in spots for t in self._tokens(spot)]
         words = {(t.query, t.before_slash) for t in tokens}  # decide each distinct word once
 
-        messages: dict[tuple[str, bool], str] = {}
+        messages: dict[tuple[str, bool], tuple[str, Quote]] = {}
         to_check: list[tuple[str, bool]] = []
         for query, before_slash in words:
             right = self._known_misspelling(query.rstrip("-"))
             if right is not None:
                 message = f'Sõna "{query}" on valesti kirjutatud; õige on "{right}".'
-                messages[query, before_slash] = message
+                messages[query, before_slash] = message, Quote(query, right)
             else:
                 to_check.append((query, before_slash))
 
@@ -253,25 +254,19 @@ class SpellChecker:
             found = suggestions.get(query)
             message = f'Sõna "{query}" ei ole eesti keele sõnastikus'
             message += f'; kas mõeldud "{found[0]}"?' if found else "; kontrolli õigekirja."
-            messages[query, before_slash] = message
+            messages[query, before_slash] = message, Quote(query, found[0] if found else None)
 
         return [
-            _finding(t, messages[t.query, t.before_slash])
+            _finding(t, *messages[t.query, t.before_slash])
             for t in tokens
             if (t.query, t.before_slash) in messages
         ]
 
 
-def _finding(token: _Token, message: str) -> Finding:
+def _finding(token: _Token, message: str, quote: Quote) -> Finding:
     spot = token.spot
-    return Finding(
-        severity=Severity.HOIATUS,
-        kind=KIND,
-        message=message,
-        file=spot.file,
-        line=token.line,
-        annex=spot.annex,
-    )
+    source = Source(spot.file, token.line) if spot.file is not None else None
+    return Finding(Severity.HOIATUS, KIND, message, source, spot.annex, spot.subject, (quote,))
 
 
 def check_spelling(spots: Iterable[TextSpot]) -> list[Finding]:
