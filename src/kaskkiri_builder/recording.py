@@ -16,10 +16,10 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -39,7 +39,7 @@ def _yaml() -> YAML:
     return y
 
 
-def _dump(data) -> str:
+def _dump(data: CommentedMap) -> str:
     buf = io.StringIO()
     _yaml().dump(data, buf)
     return buf.getvalue()

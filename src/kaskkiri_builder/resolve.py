@@ -6,8 +6,8 @@ The result is a `ResolvedDirective`: plain strings in document order, ready for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import estonian

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..definitions.load import Source
-from ..definitions.model import Clause, Definitions, DutyClause, Post, RowsClause, Text, TextClause
+from ..definitions.model import (
+    Clause,
+    Definitions,
+    DutyClause,
+    Post,
+    RowsClause,
+    Text,
+    TextClause,
+)
 from .common import Renderer, annex_numbers, annex_posts, finding, used_by, where
 from .findings import Finding, Severity
 from .textdiff import (

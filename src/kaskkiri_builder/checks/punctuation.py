@@ -93,7 +93,7 @@ def _missing_list_comma(m: re.Match[str], text: str) -> _Hit | None:
     )
 
 
-_ITEM = rf"[\w-]+(?: [\w-]+){{0,2}}"  # a post title of one to three words
+_ITEM = r"[\w-]+(?: [\w-]+){0,2}"  # a post title of one to three words
 _SECOND_ITEM = rf"[{_LOWER}][\w-]*(?: [{_LOWER}][\w-]*){{0,2}}"
 _QUALIFIER = r"\([^()\n]{1,60}\)"
 
@@ -115,7 +115,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # "teenused ," -> "teenused,"; "... ." after a number or a dash is left alone.
     _Rule(
-        re.compile(rf"(?<=[\w)\]\"”»])[ \t]+(?P<mark>[,;](?!\d)|\.(?=\s|$))"),
+        re.compile(r"(?<=[\w)\]\"”»])[ \t]+(?P<mark>[,;](?!\d)|\.(?=\s|$))"),
         Severity.VIGA,
         _space_before_mark,
     ),

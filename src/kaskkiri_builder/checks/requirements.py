@@ -72,8 +72,9 @@ def _echoes(defs: Definitions, renderer: Renderer, directive_id: str) -> list[Fi
     clause_hits: dict[tuple[str, int], tuple[Text, set[int]]] = {}
     for n, post, _ref in annex_posts(defs, directive_id):
         for i, duty in enumerate(post.duties, start=1):
-            clause = defs.clauses.get(duty.clause_id) if duty.clause_id else None
-            if duty.clause_id is not None and not isinstance(clause, DutyClause):
+            found = defs.clauses.get(duty.clause_id) if duty.clause_id else None
+            clause = found if isinstance(found, DutyClause) else None
+            if duty.clause_id is not None and clause is None:
                 continue
             if clause is not None:
                 params = renderer.clause_params(post, clause, duty.params)

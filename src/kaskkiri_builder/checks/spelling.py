@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Protocol, TypedDict
 
 from ..definitions.load import Source
 from .findings import Finding, Quote, Severity, TextSpot
@@ -31,19 +32,36 @@ _NUMBER_PREFIX_RE = re.compile(r"^\d+-(?=[^\W\d_])")
 _DIGIT_RE = re.compile(r"\d")
 
 
+class _Verdict(TypedDict):
+    """What Vabamorf says about one word."""
+
+    text: str
+    spelling: bool
+    suggestions: list[str]
+
+
+class _Morf(Protocol):
+    def spellcheck(self, words: list[str], suggestions: bool = ...) -> list[_Verdict]: ...
+
+
+class _MorfClass(Protocol):
+    def instance(self) -> _Morf: ...
+
+
 @functools.lru_cache(maxsize=1)
-def load_vabamorf():
+def load_vabamorf() -> _MorfClass:
     """Import Vabamorf and load its lexicon; runs once per process. Returns the Vabamorf class.
 
     Importing estnltk is most of the cost (it pulls in pandas); nothing is downloaded.
     """
-    from estnltk.vabamorf.morf import Vabamorf
+    from estnltk.vabamorf.morf import Vabamorf  # type: ignore[import-untyped]
 
-    Vabamorf.instance().spellcheck(["tere"], suggestions=False)
-    return Vabamorf
+    morf: _MorfClass = Vabamorf
+    morf.instance().spellcheck(["tere"], suggestions=False)
+    return morf
 
 
-def _vabamorf_spellcheck(words: list[str], suggestions: bool) -> list[dict]:
+def _vabamorf_spellcheck(words: list[str], suggestions: bool) -> list[_Verdict]:
     """Vabamorf's verdicts for `words`, in order: one batch, word by word if it regroups them."""
     # Vabamorf.instance() is per process (it makes a new one after a fork), so ask it each time.
     morf = load_vabamorf().instance()

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..definitions.load import Source
-from ..definitions.model import REQUIREMENT_LABELS, Definitions, DutyClause, Post, RowsClause, Text, TextClause
+from ..definitions.model import (
+    REQUIREMENT_LABELS,
+    Definitions,
+    DutyClause,
+    Post,
+    RowsClause,
+    Text,
+    TextClause,
+)
 from .common import Renderer, annex_posts, directive_of
 from .findings import TextSpot
 from .lists import LISTS
@@ -134,9 +142,9 @@ def collect(defs: Definitions, directive_id: str) -> Collected:
         duty_texts, results = _duties(c, post, n)
         groups += [duty_texts, results]
         for key in REQUIREMENT_LABELS:
-            t = post.requirements.get(key)
-            if t is not None:
-                across[f"nouded.{key}"].append(c.add(r.text(t, post), t.source, n, f"nouded.{key}", post.id))
+            req = post.requirements.get(key)
+            if req is not None:
+                across[f"nouded.{key}"].append(c.add(r.text(req, post), req.source, n, f"nouded.{key}", post.id))
         _rights_and_closing(c, post, n)
     groups += list(across.values())
     return Collected(c.spots, [g for g in groups if g], c.clause_lines)

@@ -12,8 +12,8 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from .load import Source
 from ..estonian import capitalize_first
+from .load import Source
 
 DEFAULT_CLOSING = "lopurida"  # the shared clause of the annexes' last line
 QUALIFIER = "(ülesannete ulatuses, mis ei seisne avaliku võimu teostamises)"  # see PostGroup

@@ -105,20 +105,20 @@ def clause_table(defs: Definitions, rd: ResolvedDirective) -> ClauseTable:
                                             "; ".join(changed)))
                 if duty.results is not None:
                     params = clause_params(defs, post, clause, duty.params)
-                    theirs = [render(t, params) for t in clause.results]
+                    their_results = [render(t, params) for t in clause.results]
                     depart(usage, Departure(
                         annex.number, resolved.number, clause.id, "tulemused",
                         "klausli oodatavad tulemused on asendatud ametikoha omadega",
-                        word_diff("\n".join(theirs), "\n".join(resolved.results)),
+                        word_diff("\n".join(their_results), "\n".join(resolved.results)),
                     ))
                 continue
             own[annex.number] += 1
             mine = _duty_text(resolved.text, resolved.results)
             best: tuple[float, str, str] | None = None
-            for cid, clause in sorted(duty_clauses.items()):
-                params = clause_params(defs, post, clause, {})
-                theirs = _duty_text(render(clause.text, params),
-                                    [render(t, params) for t in clause.results])
+            for cid, candidate in sorted(duty_clauses.items()):
+                params = clause_params(defs, post, candidate, {})
+                theirs = _duty_text(render(candidate.text, params),
+                                    [render(t, params) for t in candidate.results])
                 score = similarity(theirs, mine)
                 if score >= NEAR and (best is None or score > best[0]):
                     best = (score, cid, theirs)
@@ -131,12 +131,12 @@ def clause_table(defs: Definitions, rd: ResolvedDirective) -> ClauseTable:
                     word_diff(theirs, mine),
                 ))
         if post.rights is not None:
-            clause = defs.clauses.get(post.rights.clause_id)
+            rows = defs.clauses.get(post.rights.clause_id)
             usage = use(annex, post.rights.clause_id, "4.")
-            if isinstance(clause, RowsClause):
-                changed = _changed_params(clause.defaults, post.rights.params)
+            if isinstance(rows, RowsClause):
+                changed = _changed_params(rows.defaults, post.rights.params)
                 if changed:
-                    depart(usage, Departure(annex.number, "4.", clause.id, "parameetrid", "; ".join(changed)))
+                    depart(usage, Departure(annex.number, "4.", rows.id, "parameetrid", "; ".join(changed)))
         closing_id = post.closing_clause_id
         last = defs.clauses.get(closing_id)
         if isinstance(last, TextClause):
