@@ -19,7 +19,8 @@ def test_check_reports_the_published_defects_as_json(example):
     r = kaskkiri(example, "check", "2026-01", "--json")
     assert r.returncode == 1  # the published text has errors (e.g. "Telefoni-ja")
     findings = json.loads(r.stdout)["findings"]
-    assert all(set(f) == {"severity", "kind", "file", "line", "annex", "message"} for f in findings)
+    keys = {"severity", "kind", "file", "line", "annex", "message", "subject", "quotes"}
+    assert all(set(f) == keys for f in findings)
     kinds = {(f["kind"], f["annex"]) for f in findings}
     assert ("oigekiri", 11) in kinds  # "Veebinõustamse"
     assert ("kirjavahemargid", 8) in kinds  # "Telefoni-ja"
@@ -28,6 +29,10 @@ def test_check_reports_the_published_defects_as_json(example):
     assert ("numbrijarjestus", None) in kinds  # nr 80 of 14.11.2025
     spelled = [f for f in findings if f["kind"] == "oigekiri" and "püsitatud" in f["message"]]
     assert spelled and all(f["file"].startswith("arhiiv/2026-01/definitions/") for f in spelled)
+    # structured: what it is about and the words, without reading the message
+    (typo,) = [f for f in findings if f["kind"] == "oigekiri" and f["annex"] == 11]
+    assert typo["subject"] == "noustaja-11"
+    assert typo["quotes"] == [{"written": "Veebinõustamse", "wanted": "Veebinõustamise", "missing": None}]
 
 
 def test_strict_fails_on_warnings_only_when_asked(example):

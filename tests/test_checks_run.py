@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from checks_helpers import base, line_of, load, write
 
-from kaskkiri_builder.checks.run import run_checks
+from kaskkiri_builder.checks.findings import Finding, Quote, Severity
+from kaskkiri_builder.checks.run import _covered, run_checks
 from kaskkiri_builder.checks.spots import collect, text_spots
-from kaskkiri_builder.definitions import load_definitions
+from kaskkiri_builder.definitions import Source, load_definitions
 from kaskkiri_builder.errors import DefinitionError
 
 
@@ -108,3 +111,18 @@ def test_text_checks_can_be_left_out(tmp_path):
     defs = load(tmp_path, p)
     assert run_checks(defs, "d1", text_checks=False) == []
     assert [f.kind for f in run_checks(defs, "d1")] == ["kirjavahemargid"]
+
+
+def test_repeats_are_decided_on_the_findings_fields_not_their_wording():
+    at = Source("definitions/ametikohad/spets.yaml", 12)
+    typo = Finding(Severity.HOIATUS, "oigekiri", "Sõna on valesti kirjutatud.", at, 1, "spets",
+                   (Quote("tähtaegslt", "tähtaegselt"),))
+    drift = Finding(Severity.HOIATUS, "klausli_triiv", "Tulemus erineb klauslist.", at, 1, "spets",
+                    (Quote("ja tähtaegslt vastavalt", "ja tähtaegselt vastavalt"),))
+    assert _covered(typo, [drift])
+    # a message that happens to quote the word does not count; the quotes do
+    assert not _covered(typo, [replace(drift, message='siin "tähtaegslt"', quotes=())])
+    assert not _covered(typo, [replace(drift, source=Source(at.file, 13))])
+    stop = Finding(Severity.HOIATUS, "lopupunkt", "Lõpus puudub punkt.", at, 1, "spets", (Quote("x", "x.", "."),))
+    listed = Finding(Severity.HOIATUS, "loetelu_tekst", "Loetelu erineb.", at, 1, "spets", (Quote("a b", "a, b", ","),))
+    assert not _covered(stop, [listed]) and _covered(stop, [replace(listed, quotes=(Quote("x", "x.", "."),))])

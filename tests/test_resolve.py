@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
 from kaskkiri_builder.definitions import load_definitions
+from kaskkiri_builder.definitions.model import Directive, PostGroup
 from kaskkiri_builder.errors import TemplateError
-from kaskkiri_builder.resolve import QUALIFIER, resolve_directive
-from minimal import DIRECTIVE, JUHT, NOUSTAJA, write_project
+from kaskkiri_builder.history import LedgerDirective
+from kaskkiri_builder.resolve import QUALIFIER, clause_params, resolve_directive
+from minimal import CLAUSES, DIRECTIVE, JUHT, NOUSTAJA, write_project
 
 
 def resolve(tmp_path, **kw):
@@ -122,3 +127,54 @@ def test_directive_phrases_recorded_many_annexes_deputy(tmp_path):
     )
     assert rd.signature[-1] == "osakonnajuhataja peadirektori ülesannetes"
     assert rd.annexes[1].heading[2] == "02.03.2026 käskkirjaga nr 5"
+
+
+# --- the domain rules, each in one place ------------------------------------------------------
+
+
+def test_unit_chain_is_outermost_first_and_cuts_a_cycle(tmp_path):
+    org = load_definitions(write_project(tmp_path) / "definitions").organisation
+    assert [u.id for u in org.unit_chain("talitus")] == ["osakond", "talitus"]
+    assert org.unit_name("talitus") == "Ohvriabi osakond, kriisitoe talitus"
+    assert org.unit_genitive("talitus") == "ohvriabi osakonna kriisitoe talituse"
+    assert org.belongs_to("talitus", "osakond") and not org.belongs_to("osakond", "talitus")
+    assert org.unit_chain("puudub") == []
+    looped = replace(org, units={
+        "a": replace(org.units["osakond"], id="a", parent="b"),
+        "b": replace(org.units["talitus"], id="b", parent="a"),
+    })
+    assert [u.id for u in looped.unit_chain("a")] == ["b", "a"]
+
+
+def test_one_default_title_for_the_directive_and_the_ledger():
+    assert Directive.default_title_for(1) == "Ametijuhendi kinnitamine"
+    assert Directive.default_title_for(2) == "Ametijuhendite kinnitamine"
+    entry = LedgerDirective(number="7", date=date(2025, 1, 2), annexes={1: "a", 2: "b"})
+    assert entry.display_title == Directive.default_title_for(2)
+
+
+def test_closing_clause_is_the_shared_one_unless_the_post_names_its_own(tmp_path):
+    own = NOUSTAJA + "lopurida: {klausel: oma-lopp, parameetrid: {kord: kaks korda}}\n"
+    clauses = CLAUSES + "oma-lopp:\n  tekst: Ametijuhend vaadatakse üle {{ kord }} aastas.\n"
+    defs = load_definitions(write_project(tmp_path, posts={"noustaja": own}, clauses=clauses) / "definitions")
+    assert defs.posts["juht"].closing_clause_id == "lopurida" and defs.posts["juht"].closing_params == {}
+    post = defs.posts["noustaja"]
+    assert post.closing_clause_id == "oma-lopp" and post.closing_source == post.closing.source
+    assert resolve_directive(defs, "d1").annexes[0].closing == "Ametijuhend vaadatakse üle kaks korda aastas."
+
+
+def test_clause_params_context_then_defaults_then_the_posts_own(tmp_path):
+    defs = load_definitions(write_project(tmp_path) / "definitions")
+    post, clause = defs.posts["noustaja"], defs.clauses["uhekordsed"]
+    assert clause_params(defs, post, clause, {})["tegevus"] == "täitmine"
+    params = clause_params(defs, post, clause, {"tegevus": "teostamine", "ametikoht": "x"})
+    assert params["tegevus"] == "teostamine" and params["ametikoht"] == "x"
+    assert clause_params(defs, post, clause, {})["ametikoht"]["id"] == "noustaja"
+
+
+def test_group_words():
+    assert (PostGroup.AMETNIK.label, PostGroup.TOOTAJA.label) == ("Ametnik", "Töötaja")
+    assert PostGroup.TOOTAJA.needs_qualifier_for(PostGroup.AMETNIK)
+    assert not PostGroup.AMETNIK.needs_qualifier_for(PostGroup.TOOTAJA)
+    assert not PostGroup.TOOTAJA.needs_qualifier_for(PostGroup.TOOTAJA)
+    assert PostGroup.AMETNIK.other is PostGroup.TOOTAJA

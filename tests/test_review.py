@@ -25,7 +25,7 @@ from lxml import etree
 
 from kaskkiri_builder.build import Project
 from kaskkiri_builder.checks.findings import Finding, Severity
-from kaskkiri_builder.definitions import load_definitions
+from kaskkiri_builder.definitions import Source, load_definitions
 from kaskkiri_builder.recording import record
 from kaskkiri_builder.review import REVIEW_DIR, write_review
 from kaskkiri_builder.review import redline as redline_mod
@@ -49,11 +49,11 @@ NOUSTAJA_V2 = NOUSTAJA_V1.replace(OLD_PURPOSE, NEW_PURPOSE).replace(OLD_RESULT, 
 
 FINDINGS = [
     Finding(Severity.HOIATUS, "lisade_vahemik", "Käskkiri kirjutab vahemikke kahel viisil.",
-            "definitions/organisatsioon.yaml"),
+            Source("definitions/organisatsioon.yaml")),
     Finding(Severity.VIGA, "kirjavahemargid", 'Kaks punkti järjest: <b>"x.."</b> & <script>alert(1)</script>',
-            "definitions/ametikohad/noustaja.yaml", 12, annex=1),
+            Source("definitions/ametikohad/noustaja.yaml", 12), annex=1),
     Finding(Severity.INFO, "klausli_kandidaat", "Ülesanne 1 võiks olla ühine klausel.",
-            "definitions/ametikohad/noustaja.yaml", 14, annex=1),
+            Source("definitions/ametikohad/noustaja.yaml", 14), annex=1),
 ]
 
 

@@ -9,26 +9,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .definitions.load import Source
+
+
+def place(file: Path | str | None, line: int | None = None) -> str:
+    """How every message names a place: "file:line", "file", or "" when there is none."""
+    if file is None:
+        return ""
+    return f"{file}:{line}" if line else str(file)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: where it is and what to do about it (Estonian)."""
+    """One thing wrong with the input: where it is and what to do about it (Estonian).
+
+    The place is a definitions `Source` (file and line; see `at`) or, for a problem with an
+    output file (a PDF, a template), that file's path.
+    """
 
     message: str
     file: Path | str | None = None
     line: int | None = None
 
+    @classmethod
+    def at(cls, source: Source | None, message: str) -> Problem:
+        """The problem at a place of the definitions (or at none)."""
+        if source is None:
+            return cls(message)
+        return cls(message, source.file, source.line)
+
     def where(self) -> str:
-        if self.file is None:
-            return ""
-        return f"{self.file}:{self.line}" if self.line else str(self.file)
+        return place(self.file, self.line)
 
     def __str__(self) -> str:
-        if self.file is None:
-            return self.message
-        place = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{place}: {self.message}"
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
 
 
 class KaskkiriError(Exception):
@@ -85,3 +103,14 @@ class RecordError(KaskkiriError):
     """A signed directive cannot be recorded (number used, date out of order, recorded twice)."""
 
     exit_code = 6
+
+
+class RecordRefused(RecordError):
+    """The ledger refuses the directive (`history.record`): its reasons, at the ledger file."""
+
+    def __init__(self, reasons: list[str], file: Path | str | None = None):
+        super().__init__([Problem(reason, file) for reason in reasons])
+
+    @property
+    def reasons(self) -> list[str]:
+        return [p.message for p in self.problems]

@@ -46,6 +46,8 @@ from .estonian import (
     parse_date,
     plural,
 )
+from .definitions.model import Directive
+from .errors import RecordRefused
 
 __all__ = [
     "Source",
@@ -72,9 +74,6 @@ __all__ = [
 
 Source = tuple[str, int | None]  # (file, line)
 Message = tuple[str, Source | None]  # (Estonian message, where)
-
-DEFAULT_TITLE_ONE = "Ametijuhendi kinnitamine"
-DEFAULT_TITLE_MANY = "Ametijuhendite kinnitamine"
 
 
 def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
@@ -122,7 +121,7 @@ class LedgerDirective:
     def display_title(self) -> str:
         if self.title:
             return self.title
-        return DEFAULT_TITLE_ONE if len(self.job_descriptions()) == 1 else DEFAULT_TITLE_MANY
+        return Directive.default_title_for(len(self.job_descriptions()))
 
     @property
     def label(self) -> str:
@@ -202,14 +201,6 @@ class RevocationGroup:
     @property
     def posts(self) -> tuple[str, ...]:
         return tuple(post for p in self.parts for post in p.posts)
-
-
-class RecordRefused(ValueError):
-    """record() refused; `reasons` are Estonian sentences for the user."""
-
-    def __init__(self, reasons: list[str]):
-        self.reasons = list(reasons)
-        super().__init__("\n".join(self.reasons))
 
 
 # --- replaying history ------------------------------------------------------------------------

@@ -16,10 +16,10 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -27,8 +27,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import estonian, history
 from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build
 from .definitions import load_definitions
-from .errors import DefinitionError, Problem, RecordError
-from .resolve import resolve_directive
+from .errors import Problem, RecordError, RecordRefused
+from .resolve import directive_of, resolve_directive
+
 
 def _yaml() -> YAML:
     y = YAML(typ="rt")
@@ -38,7 +39,7 @@ def _yaml() -> YAML:
     return y
 
 
-def _dump(data) -> str:
+def _dump(data: CommentedMap) -> str:
     buf = io.StringIO()
     _yaml().dump(data, buf)
     return buf.getvalue()
@@ -106,14 +107,16 @@ def record(
     word_only: bool = False,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> RecordResult:
+    """Write the number and date, append to the ledger, archive the approved build: all or nothing.
+
+    Raises RecordError (RecordRefused when the ledger refuses the directive) before anything is
+    changed, and the errors of `build`.
+    """
     number = str(number).strip()
     defs = load_definitions(project.definitions)
-    directive = defs.directives.get(directive_id)
-    if directive is None:
-        raise DefinitionError(
-            f'käskkirja "{directive_id}" ei ole (definitions/kaskkirjad/{directive_id}.yaml puudub).'
-        )
+    directive = directive_of(defs, directive_id)
     d_file = project.definitions / "kaskkirjad" / f"{directive_id}.yaml"
+    ledger_file = project.definitions / "ajalugu.yaml"
     if archive_root(project, directive_id).exists():
         raise RecordError(
             Problem(
@@ -146,10 +149,9 @@ def record(
     )
     try:
         history.record(defs.ledger or (), entry)
-    except history.RecordRefused as exc:
-        raise RecordError([Problem(r, "definitions/ajalugu.yaml") for r in exc.reasons]) from None
+    except RecordRefused as exc:
+        raise RecordRefused(exc.reasons, str(ledger_file.relative_to(project.root))) from None
 
-    ledger_file = project.definitions / "ajalugu.yaml"
     new_directive_text = _with_number_and_date(d_file.read_text(encoding="utf-8"), number, on)
     old_ledger = ledger_file.read_text(encoding="utf-8") if ledger_file.exists() else None
     new_ledger_text = _with_entry(old_ledger, entry)

@@ -6,33 +6,47 @@ The result is a `ResolvedDirective`: plain strings in document order, ready for 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import estonian
 from .clause_text import TextRenderer
 from .definitions.load import Source
 from .definitions.model import (
+    QUALIFIER,
     REQUIREMENT_LABELS,
+    Clause,
     Definitions,
     Directive,
     DutyClause,
     Post,
-    PostGroup,
     PostRef,
     PostRefList,
     RowsClause,
     TextClause,
+    Unit,
 )
 from .errors import DefinitionError, TemplateError
 
-QUALIFIER = "(ülesannete ulatuses, mis ei seisne avaliku võimu teostamises)"
-SPECIAL_CONDITIONS = {
-    PostGroup.AMETNIK: "Eritingimused määratakse ametikohale nimetamise käskkirjas.",
-    PostGroup.TOOTAJA: "Eritingimused määratakse töölepingus.",
-}
-GROUP_LABEL = {PostGroup.AMETNIK: "Ametnik", PostGroup.TOOTAJA: "Töötaja"}
-DEFAULT_CLOSING = "lopurida"
+if TYPE_CHECKING:
+    from .history import RevocationGroup
+
+__all__ = [
+    "QUALIFIER",
+    "Point",
+    "ResolvedAnnex",
+    "ResolvedDirective",
+    "ResolvedDuty",
+    "Resolver",
+    "clause_params",
+    "directive_of",
+    "needs_qualifier",
+    "resolve_directive",
+    "revocation_for",
+    "text_context",
+]
+
 APPEAL = (
     "Käskkirja peale on õigus 30 päeva jooksul käskkirja teatavaks tegemisest esitada vaie "
     "{allative} haldusmenetluse seaduses sätestatud korras või kaebus halduskohtule "
@@ -45,7 +59,7 @@ DRAFT_NUMBER = "[number]"
 def needs_qualifier(substitute: Post, substituted: Post) -> bool:
     """ATS § 7: only an ametnik exercises public authority, so a töötaja who stands in for an
     ametnik does so only as far as the tasks are not public authority."""
-    return substitute.group is PostGroup.TOOTAJA and substituted.group is PostGroup.AMETNIK
+    return substitute.group.needs_qualifier_for(substituted.group)
 
 
 @dataclass(frozen=True)
@@ -102,7 +116,7 @@ class ResolvedDirective:
     signature: tuple[str, ...]
     annexes: tuple[ResolvedAnnex, ...]
     agency: str
-    revoked: tuple[Any, ...] = field(default=())  # history's revocation groups, for review
+    revoked: tuple[RevocationGroup, ...] = field(default=())  # history's point 2 groups, for review
 
     @property
     def id(self) -> str:
@@ -123,21 +137,14 @@ class Resolver:
         self.texts = TextRenderer()
 
     # -- posts ---------------------------------------------------------------------------------
-    def unit_chain(self, unit_id: str) -> list:
-        chain = []
-        seen = set()
-        while unit_id and unit_id not in seen and unit_id in self.org.units:
-            seen.add(unit_id)
-            unit = self.org.units[unit_id]
-            chain.append(unit)
-            unit_id = unit.parent or ""
-        return list(reversed(chain))
+    def unit_chain(self, unit_id: str) -> list[Unit]:
+        return self.org.unit_chain(unit_id)
 
     def unit_name(self, unit_id: str) -> str:
-        return estonian.capitalize_first(", ".join(u.name for u in self.unit_chain(unit_id)))
+        return self.org.unit_name(unit_id)
 
     def unit_genitive(self, unit_id: str) -> str:
-        return " ".join(u.genitive for u in self.unit_chain(unit_id))
+        return self.org.unit_genitive(unit_id)
 
     def ref_name(self, ref: PostRef) -> str:
         if ref.name:
@@ -145,12 +152,12 @@ class Resolver:
         post = self.defs.posts[ref.post_id]
         return (post.title_plural or post.title) if ref.plural else post.title
 
-    def post_list(self, post: Post, lst: PostRefList | None, qualify: bool, ctx: dict) -> str:
+    def post_list(self, post: Post, lst: PostRefList | None, qualify: bool, ctx: dict[str, Any]) -> str:
         if lst is None or (not lst.refs and lst.text is None):
             return "-"
         if lst.text is not None:
             return self.texts.render(lst.text, ctx)
-        parts = []
+        parts: list[str] = []
         for ref in lst.refs:
             name = self.ref_name(ref)
             q = ref.qualifier
@@ -174,60 +181,64 @@ class Resolver:
             ("Teenistuja asendab", self.post_list(post, post.substitutes_for, True, ctx)),
             ("Teenistuja asendaja", self.post_list(post, post.substituted_by, False, ctx)),
             ("Teenistuskoha eesmärk", r(post.purpose, ctx, "eesmärk") if post.purpose else ""),
-            ("Ametikoha grupp", GROUP_LABEL[post.group]),
+            ("Ametikoha grupp", post.group.label),
             (
                 "Eritingimused",
                 r(post.special_conditions, ctx, "eritingimused")
                 if post.special_conditions
-                else SPECIAL_CONDITIONS[post.group],
+                else post.group.special_conditions,
             ),
         )
-        duties = []
-        for i, duty in enumerate(post.duties, start=1):
-            if duty.clause_id is not None:
-                clause = self.defs.clauses[duty.clause_id]
-                assert isinstance(clause, DutyClause)
-                params = {**ctx, **clause.defaults, **duty.params}
-                what = f"klausel {clause.id}"
-                text = r(clause.text, params, what, duty.source)
-                results_src = duty.results if duty.results is not None else clause.results
-                results = tuple(r(t, params, what, duty.source) for t in results_src)
-            else:
-                assert duty.text is not None
-                text = r(duty.text, ctx, f"ülesanne {i}")
-                results = tuple(r(t, ctx, f"ülesanne {i}") for t in duty.results or ())
-            duties.append(ResolvedDuty(f"2.{i}.", text, results, duty.source, duty.clause_id))
+        duties = tuple(self.duty(post, i, ctx) for i in range(1, len(post.duties) + 1))
         requirements = tuple(
             (label, r(post.requirements[key], ctx, label) if key in post.requirements else "")
             for key, label in REQUIREMENT_LABELS.items()
         )
-        rights: tuple = ()
+        rights: tuple[tuple[str, tuple[str, ...]], ...] = ()
         if post.rights is not None:
-            clause = self.defs.clauses[post.rights.clause_id]
-            assert isinstance(clause, RowsClause)
-            params = {**ctx, **clause.defaults, **post.rights.params}
-            what = f"klausel {clause.id}"
+            rows = self.defs.clauses[post.rights.clause_id]
+            assert isinstance(rows, RowsClause)
+            params = clause_params(self.defs, post, rows, post.rights.params)
+            what = f"klausel {rows.id}"
             rights = tuple(
                 (label, tuple(r(t, params, what, post.rights.source) for t in items))
-                for label, items in clause.rows
+                for label, items in rows.rows
             )
         closing = ""
-        closing_id = post.closing.clause_id if post.closing else DEFAULT_CLOSING
-        clause = self.defs.clauses.get(closing_id)
-        if isinstance(clause, TextClause):
-            params = {**ctx, **clause.defaults, **(post.closing.params if post.closing else {})}
-            at = post.closing.source if post.closing else post.source
-            closing = r(clause.text, params, f"klausel {clause.id}", at)
+        last = self.defs.clauses.get(post.closing_clause_id)
+        if isinstance(last, TextClause):
+            params = clause_params(self.defs, post, last, post.closing_params)
+            closing = r(last.text, params, f"klausel {last.id}", post.closing_source)
         heading = (
             "KINNITATUD",
             f"{self.org.agency.genitive} {self.org.head.genitive}",
             f"{heading_date} käskkirjaga nr {heading_number}",
             f"Lisa {number}",
         )
-        return ResolvedAnnex(number, post, heading, general, tuple(duties), requirements, rights, closing)
+        return ResolvedAnnex(number, post, heading, general, duties, requirements, rights, closing)
+
+    def duty(self, post: Post, i: int, ctx: dict[str, Any]) -> ResolvedDuty:
+        """Duty 2.i: a shared clause in the post's parameters, or the post's own text."""
+        duty = post.duties[i - 1]
+        r = self.texts.render
+        if duty.clause_id is not None:
+            clause = self.defs.clauses[duty.clause_id]
+            assert isinstance(clause, DutyClause)
+            params = clause_params(self.defs, post, clause, duty.params)
+            what = f"klausel {clause.id}"
+            text = r(clause.text, params, what, duty.source)
+            results_src = duty.results if duty.results is not None else clause.results
+            results = tuple(r(t, params, what, duty.source) for t in results_src)
+        else:
+            assert duty.text is not None
+            text = r(duty.text, ctx, f"ülesanne {i}")
+            results = tuple(r(t, ctx, f"ülesanne {i}") for t in duty.results or ())
+        return ResolvedDuty(f"2.{i}.", text, results, duty.source, duty.clause_id)
 
     # -- the directive -------------------------------------------------------------------------
-    def directive(self, directive: Directive, revocation: str | None, revoked: tuple) -> ResolvedDirective:
+    def directive(
+        self, directive: Directive, revocation: str | None, revoked: tuple[RevocationGroup, ...]
+    ) -> ResolvedDirective:
         draft = directive.is_draft
         date_text = estonian.format_date(directive.date) if directive.date else DRAFT_DATE
         number = directive.number or DRAFT_NUMBER
@@ -238,7 +249,7 @@ class Resolver:
         title = (
             self.texts.render(directive.title, {}, "pealkiri")
             if directive.title
-            else ("Ametijuhendite kinnitamine" if many else "Ametijuhendi kinnitamine")
+            else directive.default_title
         )
         basis = [self.texts.render(t, {}, "oigusalus").strip() for t in directive.legal_basis]
         if directive.signatory.basis:
@@ -253,7 +264,7 @@ class Resolver:
             )
         else:
             lead = f"Kinnitan {self.unit_genitive(directive.unit)} ametijuhendi vastavalt lisale 1 järgmiselt:"
-        items = []
+        items: list[str] = []
         for i, (ref, annex) in enumerate(zip(directive.annexes, annexes), start=1):
             end = "." if i == len(annexes) else ";"
             name = estonian.lower_first(ref.name or annex.post.title)
@@ -304,6 +315,14 @@ def text_context(defs: Definitions, post: Post) -> dict[str, Any]:
     }
 
 
+def clause_params(
+    defs: Definitions, post: Post, clause: Clause, own: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What a clause's text sees in a post: the post's context, then the clause's defaults,
+    then the parameters the post gives (the later wins)."""
+    return {**text_context(defs, post), **clause.defaults, **own}
+
+
 def directive_of(defs: Definitions, directive_id: str) -> Directive:
     """The directive with this id, or a DefinitionError naming the ones there are."""
     directive = defs.directives.get(directive_id)
@@ -327,7 +346,9 @@ def resolve_directive(defs: Definitions, directive_id: str) -> ResolvedDirective
     return resolved
 
 
-def revocation_for(defs: Definitions, directive: Directive) -> tuple[str | None, tuple]:
+def revocation_for(
+    defs: Definitions, directive: Directive
+) -> tuple[str | None, tuple[RevocationGroup, ...]]:
     """Point 2 from the ledger: what the directive's annexes replace. (None, ()) without a ledger."""
     if defs.ledger is None:
         return None, ()

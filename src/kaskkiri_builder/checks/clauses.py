@@ -9,17 +9,33 @@ with every parameter set that some post uses, and the closest rendering is the o
 
 from __future__ import annotations
 
-import difflib
-
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ..definitions.model import Clause, Definitions, DutyClause, Post, RowsClause, Text, TextClause
-from ..resolve import DEFAULT_CLOSING
+from ..definitions.load import Source
+from ..definitions.model import (
+    Clause,
+    Definitions,
+    DutyClause,
+    Post,
+    RowsClause,
+    Text,
+    TextClause,
+)
 from .common import Renderer, annex_numbers, annex_posts, finding, used_by, where
 from .findings import Finding, Severity
-from .textdiff import NEAR_MISS_RATIO, closeness, describe, near_miss, norm, slip, words
+from .textdiff import (
+    NEAR_MISS_RATIO,
+    closeness,
+    describe,
+    near_miss,
+    norm,
+    quotes,
+    similarity_at_least,
+    slip,
+    words,
+)
 
 KIND_DRIFT = "klausli_triiv"
 KIND_VARIANT = "klausli_variant"
@@ -36,7 +52,7 @@ class _Variant:
     results: tuple[str, ...]
 
 
-def _freeze(params: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+def _freeze(params: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, repr(v)) for k, v in params.items()))
 
 
@@ -50,8 +66,7 @@ def _usages(defs: Definitions) -> dict[str, list[tuple[Post, dict[str, Any]]]]:
         if post.rights is not None:
             out[post.rights.clause_id].append((post, post.rights.params))
         if post.is_full:
-            closing = post.closing.clause_id if post.closing else DEFAULT_CLOSING
-            out[closing].append((post, post.closing.params if post.closing else {}))
+            out[post.closing_clause_id].append((post, post.closing_params))
     return out
 
 
@@ -66,7 +81,7 @@ class _Library:
         for cid, clause in defs.clauses.items():
             if not isinstance(clause, DutyClause):
                 continue
-            sets: dict[tuple, dict[str, Any]] = {(): {}}
+            sets: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {(): {}}
             for _post, params in usages.get(cid, []):
                 sets.setdefault(_freeze(params), dict(params))
             self.param_sets[cid] = list(sets.values())
@@ -74,12 +89,12 @@ class _Library:
 
     def variants(self, post: Post) -> list[_Variant]:
         if post.id not in self._cache:
-            out = []
+            out: list[_Variant] = []
             for cid, sets in self.param_sets.items():
                 clause = self.defs.clauses[cid]
                 assert isinstance(clause, DutyClause)
                 for params in sets:
-                    p = self.renderer.clause_params(post, clause.defaults, params)
+                    p = self.renderer.clause_params(post, clause, params)
                     text = norm(self.renderer.text(clause.text, None, p))
                     results = tuple(norm(self.renderer.text(r, None, p)) for r in clause.results)
                     out.append(_Variant(clause, params, text, results))
@@ -90,20 +105,17 @@ class _Library:
         """The rendering closest to `text`, if any is close enough to be a near miss; among
         equals, the one with fewest parameters.
 
-        The same order as sorting by `closeness`, but a variant whose cheap upper bounds of word
-        similarity already fall short of the best so far is not compared in full (this check
-        compares every own duty with every clause rendering: it was most of `check`'s time).
+        The same order as sorting by `closeness`, but a variant whose word similarity falls short
+        of the best so far is not compared in full (`similarity_at_least`: this check compares
+        every own duty with every clause rendering, which was most of `check`'s time).
         """
-        best: tuple[tuple, _Variant] | None = None
+        best: tuple[tuple[float, float, int], _Variant] | None = None
         mine = words(text)
         for v in self.variants(post):
             # Below NEAR_MISS_RATIO a variant can never be reported (see `near_miss`): skip it.
             floor = max(NEAR_MISS_RATIO, best[0][0]) if best is not None else NEAR_MISS_RATIO
-            m = difflib.SequenceMatcher(None, mine, words(v.text), autojunk=False)
-            if m.real_quick_ratio() < floor or m.quick_ratio() < floor:
-                continue
-            sim = m.ratio()
-            if sim < floor:
+            sim = similarity_at_least(mine, words(v.text), floor)
+            if sim is None:
                 continue
             key = (sim, closeness(text, v.text)[1], -len(v.params))
             if best is None or key > best[0]:
@@ -125,7 +137,7 @@ class _Library:
         clause = v.clause
         for key in list(params):
             trial = {k: val for k, val in params.items() if k != key}
-            p = self.renderer.clause_params(post, clause.defaults, trial)
+            p = self.renderer.clause_params(post, clause, trial)
             same = norm(self.renderer.text(clause.text, None, p)) == v.text
             if same and keep_results:
                 same = tuple(norm(self.renderer.text(r, None, p)) for r in clause.results) == v.results
@@ -153,37 +165,44 @@ def check_clauses(defs: Definitions, directive_id: str) -> list[Finding]:
             elif duty.clause_id is not None and duty.results is not None:
                 clause = defs.clauses.get(duty.clause_id)
                 if isinstance(clause, DutyClause):
-                    p = renderer.clause_params(post, clause.defaults, duty.params)
+                    p = renderer.clause_params(post, clause, duty.params)
                     theirs = tuple(norm(renderer.text(r, None, p)) for r in clause.results)
                     ours = [(r, norm(renderer.text(r, None, p))) for r in duty.results]
                     fix = 'paranda see või kustuta oma "tulemused" (siis kehtivad klausli omad)'
-                    findings += _result_drift(ours, theirs, clause, n, i, fix)
+                    findings += _result_drift(ours, theirs, clause, post, n, i, fix)
     findings += _repeated(defs, renderer, library, directive_id)
     findings += _clause_pairs(defs, directive_id)
     return findings
 
 
+@dataclass(frozen=True)
+class _Place:
+    """The own text a drift finding is about: its post, annex and line."""
+
+    post: Post
+    annex: int
+    source: Source
+
+
 def _drift(
-    severity_slip: bool, what: str, ours: str, theirs: str, clause_id: str, at: str, fix: str, source, n: int
+    severity_slip: bool, what: str, ours: str, theirs: str, clause_id: str, at: str, fix: str, place: _Place
 ) -> Finding:
     """A near miss: a slip of the pen (warning) or a reworded copy (info)."""
     diff = describe(ours, theirs, here="siin", there="klauslis")
     if severity_slip:
-        return finding(
-            Severity.HOIATUS,
-            KIND_DRIFT,
+        severity, kind = Severity.HOIATUS, KIND_DRIFT
+        message = (
             f'{what} erineb veidi ühisest klauslist "{clause_id}" ({at}): {diff}. Kui erinevus '
-            f"pole taotluslik, {fix}.",
-            source,
-            n,
+            f"pole taotluslik, {fix}."
+        )
+    else:
+        severity, kind = Severity.INFO, KIND_VARIANT
+        message = (
+            f'{what} on ühise klausli "{clause_id}" ({at}) ümbersõnastus: {diff}. Kui erinevus pole '
+            f"taotluslik, {fix}."
         )
     return finding(
-        Severity.INFO,
-        KIND_VARIANT,
-        f'{what} on ühise klausli "{clause_id}" ({at}) ümbersõnastus: {diff}. Kui erinevus pole '
-        f"taotluslik, {fix}.",
-        source,
-        n,
+        severity, kind, message, place.source, place.annex, subject=place.post.id, quotes=quotes(ours, theirs)
     )
 
 
@@ -216,10 +235,11 @@ def _own_duty(
                     f'"{clause.id}" ({at}): kirjuta selle asemel {full_hint}.',
                     text.source,
                     n,
+                    subject=post.id,
                 )
             ]
         fix = f"paranda see; ülesande tekst on sama mis klauslis, nii et võid ka kirjutada ülesande asemel {hint}"
-        drift = _result_drift(own_results, library.results_like(post, v), clause, n, i, fix)
+        drift = _result_drift(own_results, library.results_like(post, v), clause, post, n, i, fix)
         if drift:
             return drift
         return [
@@ -232,12 +252,14 @@ def _own_duty(
                 'alles oma "tulemused".',
                 text.source,
                 n,
+                subject=post.id,
             )
         ]
     if not near_miss(ours, v.text):
         return []
-    out = [_drift(slip(ours, v.text), f"Ülesanne 2.{i}", ours, v.text, clause.id, at, use, text.source, n)]
-    out += _result_drift(own_results, library.results_like(post, v), clause, n, i, f"paranda see või {use}")
+    place = _Place(post, n, text.source)
+    out = [_drift(slip(ours, v.text), f"Ülesanne 2.{i}", ours, v.text, clause.id, at, use, place)]
+    out += _result_drift(own_results, library.results_like(post, v), clause, post, n, i, f"paranda see või {use}")
     return out
 
 
@@ -245,12 +267,13 @@ def _result_drift(
     ours: list[tuple[Text, str]],
     theirs: tuple[str, ...],
     clause: DutyClause,
+    post: Post,
     n: int,
     i: int,
     fix: str,
 ) -> list[Finding]:
     """Own results that are near misses of one of the clause's results."""
-    out = []
+    out: list[Finding] = []
     for text, rendered in ours:
         if rendered in theirs or not theirs:
             continue
@@ -266,8 +289,7 @@ def _result_drift(
                 clause.id,
                 where(clause.source),
                 fix,
-                text.source,
-                n,
+                _Place(post, n, text.source),
             )
         )
     return out
@@ -283,7 +305,7 @@ def _repeated(defs: Definitions, renderer: Renderer, library: _Library, directiv
                 text = norm(renderer.text(duty.text, post))
                 results = tuple(norm(renderer.text(r, post)) for r in duty.results or ())
                 seen[text].append((post, i, duty.text, results))
-    out = []
+    out: list[Finding] = []
     for text, places in seen.items():
         posts = {p.id for p, *_ in places}
         in_directive = sorted(
@@ -295,7 +317,7 @@ def _repeated(defs: Definitions, renderer: Renderer, library: _Library, directiv
         if any(v.text == text for v in library.variants(first_post)):
             continue  # already reported as "use the clause"
         post, i, src_text, results = in_directive[0]
-        others = []
+        others: list[str] = []
         for p, j, t, _r in places:
             if p.id == post.id and j == i:
                 continue
@@ -311,6 +333,7 @@ def _repeated(defs: Definitions, renderer: Renderer, library: _Library, directiv
                 'ühine klausel (klauslid/*.yaml) ja viita sellele "klausel:" abil.',
                 src_text.source,
                 annexes.get(post.id),
+                subject=post.id,
             )
         )
     return out
@@ -338,7 +361,7 @@ def _differences(a: Clause, b: Clause) -> list[tuple[Text, Text]] | None:
     ta, tb = _clause_texts(a), _clause_texts(b)
     if [label for label, _ in ta] != [label for label, _ in tb]:
         return None
-    diffs = []
+    diffs: list[tuple[Text, Text]] = []
     for (_l, x), (_m, y) in zip(ta, tb):
         if norm(x.value) == norm(y.value):
             continue
@@ -368,7 +391,9 @@ def _clause_pairs(defs: Definitions, directive_id: str) -> list[Finding]:
             if diffs is None:
                 continue
             # The variant is the less used clause (ties: the one defined later).
-            key = lambda c: (-len(usages.get(c.id, [])), c.source.file, c.source.line or 0)
+            def key(c: Clause) -> tuple[int, str, int]:
+                return (-len(usages.get(c.id, [])), c.source.file, c.source.line or 0)
+
             main, variant = sorted((a, b), key=key)
             if variant is b:
                 diffs = [(q, p) for p, q in diffs]  # as (variant's text, main's text)
@@ -385,6 +410,7 @@ def _clause_pairs(defs: Definitions, directive_id: str) -> list[Finding]:
                         f'"{variant.id}" (seda {shown_in}).',
                         variant.source,
                         min(users[variant.id]),
+                        subject=variant.id,
                     )
                 )
                 continue
@@ -401,6 +427,8 @@ def _clause_pairs(defs: Definitions, directive_id: str) -> list[Finding]:
                         f"{shown_in}.",
                         v_text.source,
                         min(users[variant.id]),
+                        subject=variant.id,
+                        quotes=quotes(v_text.value, m_text.value),
                     )
                 )
     return out

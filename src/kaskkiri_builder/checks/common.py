@@ -6,16 +6,26 @@ precedence), so that what they compare is what the document shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..definitions.load import Source
-from ..definitions.model import Definitions, Post, PostRef, Text
+from ..definitions.model import Clause, Definitions, Post, PostRef, Text
+from ..errors import place
 from ..estonian import join_list
-from ..resolve import Resolver, directive_of  # noqa: F401  (directive_of: re-exported)
-from .findings import Finding, Severity
+from ..resolve import Resolver, clause_params, directive_of
+from .findings import Finding, Quote, Severity
 
-
+__all__ = [
+    "Renderer",
+    "annex_list",
+    "annex_numbers",
+    "annex_posts",
+    "directive_of",
+    "finding",
+    "used_by",
+    "where",
+]
 
 
 def annex_numbers(defs: Definitions, directive_id: str) -> dict[str, int]:
@@ -47,13 +57,13 @@ class Renderer:
     def ctx(self, post: Post) -> dict[str, Any]:
         return self.resolver.post_context(post)
 
-    def text(self, text: Text, post: Post | None = None, params: dict[str, Any] | None = None) -> str:
+    def text(self, text: Text, post: Post | None = None, params: Mapping[str, Any] | None = None) -> str:
         ctx = self.ctx(post) if post is not None else {}
         return self.resolver.texts.render(text, {**ctx, **(params or {})})
 
-    def clause_params(self, post: Post, defaults: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-        """The parameters a clause sees in a post: context, then defaults, then the post's."""
-        return {**self.ctx(post), **defaults, **params}
+    def clause_params(self, post: Post, clause: Clause, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters a clause sees in a post (`resolve.clause_params`)."""
+        return clause_params(self.defs, post, clause, params)
 
     def ref_name(self, ref: PostRef) -> str:
         return self.resolver.ref_name(ref)
@@ -61,9 +71,7 @@ class Renderer:
 
 def where(source: Source | None) -> str:
     """"definitions/ametikohad/x.yaml:12", for messages that point at a second place."""
-    if source is None:
-        return ""
-    return f"{source.file}:{source.line}" if source.line else source.file
+    return place(source.file, source.line) if source is not None else ""
 
 
 def annex_list(numbers: Iterable[int], case: str = "nominative") -> str:
@@ -84,13 +92,13 @@ def used_by(numbers: Iterable[int]) -> str:
 
 
 def finding(
-    severity: Severity, kind: str, message: str, source: Source | None, annex: int | None = None
+    severity: Severity,
+    kind: str,
+    message: str,
+    source: Source | None,
+    annex: int | None = None,
+    *,
+    subject: str | None = None,
+    quotes: tuple[Quote, ...] = (),
 ) -> Finding:
-    return Finding(
-        severity=severity,
-        kind=kind,
-        message=message,
-        file=source.file if source else None,
-        line=source.line if source else None,
-        annex=annex,
-    )
+    return Finding(severity, kind, message, source, annex, subject, quotes)

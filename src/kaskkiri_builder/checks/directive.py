@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..definitions.load import Source
-from ..definitions.model import Definitions
+from ..definitions.model import Definitions, Directive
 from ..estonian import annex_ranges, annex_runs, lower_first
 from ..resolve import ResolvedDirective, resolve_directive
 from .common import Renderer, annex_posts, directive_of, finding
@@ -22,8 +22,6 @@ KIND_TITLE = "pealkiri"
 KIND_RANGE = "lisade_vahemik"
 KIND_UNIT = "struktuuriyksus"
 
-TITLE_ONE = "Ametijuhendi kinnitamine"
-TITLE_MANY = "Ametijuhendite kinnitamine"
 _TITLE_RE = re.compile(r"^\s*ametijuhendi(?P<many>te)?(?!\w)", re.IGNORECASE)
 
 
@@ -40,7 +38,7 @@ def check_directive(defs: Definitions, directive_id: str) -> list[Finding]:
 
 def _point_one(resolved: ResolvedDirective) -> list[Finding]:
     """Each item of point 1 names its annex's post and number (a guard: both are generated)."""
-    out = []
+    out: list[Finding] = []
     directive = resolved.directive
     items = resolved.points[0].items if resolved.points else ()
     for ref, annex, item in zip(directive.annexes, resolved.annexes, items):
@@ -55,6 +53,7 @@ def _point_one(resolved: ResolvedDirective) -> list[Finding]:
                     f'"{title}"): kontrolli lisa kirjet ja selle "nimetus".',
                     ref.source,
                     annex.number,
+                    subject=annex.post.id,
                 )
             )
     if len(items) != len(resolved.annexes):
@@ -64,6 +63,7 @@ def _point_one(resolved: ResolvedDirective) -> list[Finding]:
                 KIND_ANNEX_LIST,
                 f"Punktis 1 on {len(items)} rida, lisasid on {len(resolved.annexes)}.",
                 directive.source,
+                subject=directive.id,
             )
         )
     return out
@@ -84,14 +84,14 @@ def _title(defs: Definitions, directive_id: str) -> list[Finding]:
     if many:
         message = (
             f'Pealkiri "{title}" on mitmuses, kuid käskkiri kinnitab ühe ametijuhendi: kirjuta '
-            f'"{TITLE_ONE}" (või kustuta "pealkiri", siis valitakse see lisade arvu järgi).'
+            f'"{Directive.default_title_for(1)}" (või kustuta "pealkiri", siis valitakse see lisade arvu järgi).'
         )
     else:
         message = (
             f'Pealkiri "{title}" on ainsuses, kuid käskkiri kinnitab {count} ametijuhendit: '
-            f'kirjuta "{TITLE_MANY}" (või kustuta "pealkiri", siis valitakse see lisade arvu järgi).'
+            f'kirjuta "{Directive.default_title_for(count)}" (või kustuta "pealkiri", siis valitakse see lisade arvu järgi).'
         )
-    return [finding(Severity.VIGA, KIND_TITLE, message, directive.title.source)]
+    return [finding(Severity.VIGA, KIND_TITLE, message, directive.title.source, subject=directive.id)]
 
 
 def _range_style(defs: Definitions, resolved: ResolvedDirective) -> list[Finding]:
@@ -104,7 +104,7 @@ def _range_style(defs: Definitions, resolved: ResolvedDirective) -> list[Finding
         return []
     revoked_example = None
     for group in resolved.revoked:
-        if getattr(group, "form", None) != "lisad":
+        if group.form != "lisad":
             continue
         for part in group.parts:
             if any(a < b for a, b in annex_runs(part.annexes)):
@@ -127,6 +127,7 @@ def _range_style(defs: Definitions, resolved: ResolvedDirective) -> list[Finding
             'samaks (nt mõlemad "kuni", nagu Sotsiaalkindlustusameti teistes käskkirjades: '
             '"lisadele 1 kuni 8").',
             Source(org_file, None),
+            subject=resolved.directive.id,
         )
     ]
 
@@ -138,13 +139,9 @@ def _units(defs: Definitions, directive_id: str) -> list[Finding]:
     target = units.get(directive.unit)
     if target is None:
         return []
-    out = []
+    out: list[Finding] = []
     for n, post, ref in annex_posts(defs, directive_id):
-        chain, unit_id = [], post.unit
-        while unit_id and unit_id in units and unit_id not in chain:
-            chain.append(unit_id)
-            unit_id = units[unit_id].parent or ""
-        if directive.unit in chain:
+        if defs.organisation.belongs_to(post.unit, directive.unit):
             continue
         unit = units.get(post.unit)
         name = unit.name if unit else post.unit
@@ -157,6 +154,7 @@ def _units(defs: Definitions, directive_id: str) -> list[Finding]:
                 '"struktuuriyksus" või kinnita see ametijuhend teise käskkirjaga.',
                 ref.source,
                 n,
+                subject=post.id,
             )
         )
     return out

@@ -87,6 +87,7 @@ def _manager(defs: Definitions, post: Post, n: int) -> list[Finding]:
                 f'Lisa "{post.id}" ametikoha {boss.id} alluvate hulka või paranda siin vahetu juht.',
                 ref.source,
                 n,
+                subject=post.id,
             )
         )
     return out
@@ -111,6 +112,7 @@ def _subordinates(defs: Definitions, post: Post, n: int) -> list[Finding]:
                 f'"vahetu_juht" või kustuta "{sub.id}" siit alluvate hulgast.',
                 ref.source,
                 n,
+                subject=post.id,
             )
         )
     return out
@@ -132,6 +134,7 @@ def _substitutes_for(defs: Definitions, post: Post, n: int) -> list[Finding]:
                 f'või kustuta "{other.id}" siit.',
                 ref.source,
                 n,
+                subject=post.id,
             )
         )
     return out
@@ -152,6 +155,7 @@ def _substituted_by(defs: Definitions, post: Post, n: int) -> list[Finding]:
                 f'{other.id} loetellu "teenistuja_asendab" või kustuta "{other.id}" siit.',
                 ref.source,
                 n,
+                subject=post.id,
             )
         )
     return out
@@ -193,6 +197,7 @@ def _cycles(defs: Definitions, annexes: dict[str, int]) -> list[Finding]:
                             'iseenda (kaudne) juht: paranda mõne nimetatud ametikoha "vahetu_juht".',
                             source,
                             annexes.get(first),
+                            subject=first,
                         )
                     )
                 elif len(path) < 100:

@@ -9,18 +9,16 @@ override the rule (`piirang`, a published `tekst`) or the group's Eritingimused 
 from __future__ import annotations
 
 from ..definitions.load import Source
-from ..definitions.model import Definitions, Post, PostGroup, PostRef
-from ..resolve import QUALIFIER, SPECIAL_CONDITIONS, needs_qualifier
+from ..definitions.model import QUALIFIER, Definitions, Post, PostGroup, PostRef
+from ..estonian import capitalize_first
+from ..resolve import needs_qualifier
 from .common import Renderer, annex_list, annex_posts, finding
-from .findings import Finding, Severity
+from .findings import Finding, Quote, Severity
 from .lists import has_qualifier, segments
-from .textdiff import describe, near_miss, norm
+from .textdiff import describe, near_miss, norm, quotes
 
 KIND_QUALIFIER = "avaliku_voimu_marge"
 KIND_SPECIAL = "eritingimused"
-
-_GROUP_NOUN = {PostGroup.AMETNIK: "ametnik", PostGroup.TOOTAJA: "töötaja"}
-_GROUP_GENITIVE = {PostGroup.AMETNIK: "ametniku", PostGroup.TOOTAJA: "töötaja"}
 
 
 def check_groups(defs: Definitions, directive_id: str) -> list[Finding]:
@@ -74,7 +72,7 @@ def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> li
             (p for p in defs.posts.values() if p.title.lower() == name),
             key=lambda p: p.id,
         )
-        holders_text = ", ".join(f"{p.id} – {_GROUP_NOUN[p.group]}" for p in holders)
+        holders_text = ", ".join(f"{p.id} – {p.group.value}" for p in holders)
         for q, n, post, ref, src in report:
             other_annexes = sorted({e[1] for e in others})
             other_ids = sorted({e[3].post_id for e in others})
@@ -85,12 +83,13 @@ def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> li
                     Severity.HOIATUS,
                     KIND_QUALIFIER,
                     f'"teenistuja_asendab": "{name}" on siin {state} "{QUALIFIER}", kuid '
-                    f"{annex_list(other_annexes, 'inessive')} on sama nimetus {_GROUP_GENITIVE[group]} "
+                    f"{annex_list(other_annexes, 'inessive')} on sama nimetus {group.genitive} "
                     f"asendajal {other_state}. Nimetus on mitmel ametikohal ({holders_text}); siin "
                     f"on valitud {ref.post_id}, mujal {', '.join(other_ids)}. Kontrolli, millist "
                     "ametikohta on mõeldud, ja kasuta kõigis lisades sama.",
                     src,
                     n,
+                    subject=post.id,
                 )
             )
     return out
@@ -98,7 +97,7 @@ def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> li
 
 def _why(post: Post, other: Post) -> str:
     return (
-        f"{_GROUP_NOUN[post.group]} asendab ametikohta, mille grupp on {_GROUP_NOUN[other.group]}"
+        f"{post.group.value} asendab ametikohta, mille grupp on {other.group.value}"
     )
 
 
@@ -129,6 +128,7 @@ def _explicit_overrides(defs: Definitions, post: Post, n: int) -> list[Finding]:
                 f"(siin {_why(substitute, substituted)}): {fix}.",
                 ref.source,
                 n,
+                subject=post.id,
             )
         )
 
@@ -157,6 +157,7 @@ def _explicit_overrides(defs: Definitions, post: Post, n: int) -> list[Finding]:
                         f'"{QUALIFIER}" käib ainult asendamise kohta: kustuta "piirang".',
                         ref.source,
                         n,
+                        subject=post.id,
                     )
                 )
     return out
@@ -190,7 +191,7 @@ def _text_overrides(defs: Definitions, renderer: Renderer, post: Post, n: int) -
                 f"ainult siis, kui töötaja asendab ametniku ametikohta (siin {_why(post, other)}): "
                 f'kirjuta "{name}" ilma märkuseta.'
             )
-        out.append(finding(Severity.HOIATUS, KIND_QUALIFIER, message, lst.text.source, n))
+        out.append(finding(Severity.HOIATUS, KIND_QUALIFIER, message, lst.text.source, n, subject=post.id))
     return out
 
 
@@ -199,20 +200,22 @@ def _special_conditions(renderer: Renderer, post: Post, n: int) -> list[Finding]
     if post.special_conditions is None:
         return []
     text = norm(renderer.text(post.special_conditions, post))
-    own = SPECIAL_CONDITIONS[post.group]
-    other_group = PostGroup.TOOTAJA if post.group is PostGroup.AMETNIK else PostGroup.AMETNIK
-    other = SPECIAL_CONDITIONS[other_group]
+    own = post.group.special_conditions
+    other_group = post.group.other
+    other = other_group.special_conditions
     src = post.special_conditions.source
-    group = _GROUP_NOUN[post.group]
+    group = post.group.value
+    as_written = (Quote(text, own),)
     if text == own:
         return [
             finding(
                 Severity.INFO,
                 KIND_SPECIAL,
-                f'"eritingimused" on sama mis {_GROUP_GENITIVE[post.group]} vaikimisi sõnastus: '
+                f'"eritingimused" on sama mis {post.group.genitive} vaikimisi sõnastus: '
                 "kustuta see rida, tekst tuleb ametikoha grupist.",
                 src,
                 n,
+                subject=post.id,
             )
         ]
     if text + "." == own:
@@ -221,9 +224,11 @@ def _special_conditions(renderer: Renderer, post: Post, n: int) -> list[Finding]
                 Severity.HOIATUS,
                 KIND_SPECIAL,
                 f'Eritingimuste lõpus puudub punkt: kirjuta "{own}" (või kustuta "eritingimused", '
-                f"siis tuleb {_GROUP_GENITIVE[post.group]} sõnastus ametikoha grupist).",
+                f"siis tuleb {post.group.genitive} sõnastus ametikoha grupist).",
                 src,
                 n,
+                subject=post.id,
+                quotes=(Quote(text, own, "."),),
             )
         ]
     if text.rstrip(".") == other.rstrip("."):
@@ -231,11 +236,13 @@ def _special_conditions(renderer: Renderer, post: Post, n: int) -> list[Finding]
             finding(
                 Severity.VIGA,
                 KIND_SPECIAL,
-                f'Ametikoha grupp on {group}, kuid eritingimused on {_GROUP_GENITIVE[other_group]} '
-                f'sõnastuses ("{text}"). {capitalize(_GROUP_GENITIVE[post.group])} ametikohal on '
+                f'Ametikoha grupp on {group}, kuid eritingimused on {other_group.genitive} '
+                f'sõnastuses ("{text}"). {capitalize_first(post.group.genitive)} ametikohal on '
                 f'"{own}": kustuta "eritingimused" või paranda ametikoha grupp.',
                 src,
                 n,
+                subject=post.id,
+                quotes=as_written,
             )
         ]
     if near_miss(text, own):
@@ -243,24 +250,24 @@ def _special_conditions(renderer: Renderer, post: Post, n: int) -> list[Finding]
             finding(
                 Severity.HOIATUS,
                 KIND_SPECIAL,
-                f"Eritingimused erinevad {_GROUP_GENITIVE[post.group]} sõnastusest "
+                f"Eritingimused erinevad {post.group.genitive} sõnastusest "
                 f'({describe(text, own, here="siin", there="peaks olema")}): kirjuta "{own}" või '
                 'kustuta "eritingimused".',
                 src,
                 n,
+                subject=post.id,
+                quotes=quotes(text, own),
             )
         ]
     return [
         finding(
             Severity.INFO,
             KIND_SPECIAL,
-            f"Eritingimused erinevad {_GROUP_GENITIVE[post.group]} tavasõnastusest "
+            f"Eritingimused erinevad {post.group.genitive} tavasõnastusest "
             f'"{own}". Kui erisus pole taotluslik, kustuta "eritingimused".',
             src,
             n,
+            subject=post.id,
+            quotes=as_written,
         )
     ]
-
-
-def capitalize(word: str) -> str:
-    return word[:1].upper() + word[1:]

@@ -8,6 +8,8 @@ directive's number that does not fit the year's numbering.
 
 from __future__ import annotations
 
+from datetime import date
+
 from .. import history
 from ..definitions.load import Source
 from ..definitions.model import Definitions, Directive
@@ -37,6 +39,11 @@ def _entry(ledger: history.Ledger, directive: Directive) -> history.LedgerDirect
     return None
 
 
+def _signed_on(directive: Directive) -> date | None:
+    """The date of a signed directive; None for a draft (no number or no date yet)."""
+    return None if directive.is_draft else directive.date
+
+
 def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
     """The ledger's errors and sequence warnings, and the directive against its entry."""
     directive = directive_of(defs, directive_id)
@@ -48,26 +55,28 @@ def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
         out.append(finding(Severity.VIGA, KIND_LEDGER, message, _source(src)))
     entry = _entry(ledger, directive)
     sequence = list(ledger)
-    if entry is None and not directive.is_draft:
+    signed = _signed_on(directive)
+    if entry is None and signed is not None:
         # Not recorded yet: see where its number would stand among the year's directives.
         sequence.append(
             history.LedgerDirective(
                 id=directive.id,
                 number=str(directive.number),
-                date=directive.date,
+                date=signed,
                 annexes={n: r.post_id for n, r in enumerate(directive.annexes, start=1)},
                 source=(directive.source.file, directive.source.line),
             )
         )
         for e in ledger:
-            if str(e.number) == str(directive.number) and e.date.year == directive.date.year:
+            if str(e.number) == str(directive.number) and e.date.year == signed.year:
                 out.append(
                     finding(
                         Severity.VIGA,
                         KIND_LEDGER,
-                        f"Käskkirja number {directive.number} on {directive.date.year}. aastal "
+                        f"Käskkirja number {directive.number} on {signed.year}. aastal "
                         f"juba kasutatud ({e.label}, {where(_source(e.source))}): kontrolli numbrit.",
                         directive.source,
+                        subject=directive.id,
                     )
                 )
     for message, src in history.sequence_warnings(sequence):
@@ -82,16 +91,18 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
     out: list[Finding] = []
     at = _source(entry.source, directive.source)
     place = where(at)
-    if entry.id == directive.id and not directive.is_draft:
-        if str(entry.number) != str(directive.number) or entry.date != directive.date:
+    signed = _signed_on(directive)
+    if entry.id == directive.id and signed is not None:
+        if str(entry.number) != str(directive.number) or entry.date != signed:
             out.append(
                 finding(
                     Severity.VIGA,
                     KIND_LEDGER,
                     f"Ajaloos ({place}) on käskkiri {directive.id} kirjas kui "
                     f"{format_date(entry.date)} nr {entry.number}, käskkirja failis "
-                    f"{format_date(directive.date)} nr {directive.number}: paranda see, mis on vale.",
+                    f"{format_date(signed)} nr {directive.number}: paranda see, mis on vale.",
                     directive.source,
+                    subject=directive.id,
                 )
             )
     mine = {n: r.post_id for n, r in enumerate(directive.annexes, start=1)}
@@ -111,14 +122,13 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
                     "Ajalugu ja käskkiri peavad lisade poolest ühtima: paranda see, mis on vale.",
                     ref.source if ref else directive.source,
                     n if n in mine else None,
+                    subject=directive.id,
                 )
             )
     if directive.title is not None:
         title, title_at = directive.title.value.strip(), directive.title.source
     else:  # the default, from the number of annexes
-        many = len(directive.annexes) > 1
-        title = history.DEFAULT_TITLE_MANY if many else history.DEFAULT_TITLE_ONE
-        title_at = directive.source
+        title, title_at = directive.default_title, directive.source
     if entry.title and entry.title.strip() != title:
         out.append(
             finding(
@@ -126,6 +136,7 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
                 KIND_LEDGER,
                 f'Käskkirja pealkiri on "{title}", ajaloos ({place}) "{entry.title}": ühtlusta.',
                 title_at,
+                subject=directive.id,
             )
         )
     if not directive.is_draft:
@@ -149,6 +160,7 @@ def _against_entry(defs: Definitions, directive: Directive, entry: history.Ledge
                     f"ainult ajaloos {show(recorded_rev - computed)}. Kontrolli ajaloo kirjeid enne "
                     "seda käskkirja.",
                     at,
+                    subject=directive.id,
                 )
             )
     return out

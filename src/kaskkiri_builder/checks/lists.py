@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..definitions.model import Definitions, Post, PostRef, PostRefList
+from ..definitions.model import QUALIFIER, Definitions, Post, PostRef, PostRefList
 from .common import Renderer, annex_posts, finding
 from .findings import Finding, Severity
-from .textdiff import closeness, describe, norm
+from .textdiff import closeness, describe, norm, quotes
 
 KIND = "loetelu_tekst"
 
@@ -25,7 +25,8 @@ LISTS = (
     ("substituted_by", "teenistuja_asendaja", False),
 )
 
-_QUALIFIER_RE = re.compile(r"\s*\(ülesannete\s+ulatuses,\s+mis\s+ei\s+seisne\s+avaliku\s+võimu\s+teostamises\)")
+# The qualifier however the published text breaks its lines.
+_QUALIFIER_RE = re.compile(r"\s*" + r"\s+".join(re.escape(w) for w in QUALIFIER.split()))
 
 
 def without_qualifiers(text: str) -> str:
@@ -124,6 +125,7 @@ def check_lists(defs: Definitions, directive_id: str) -> list[Finding]:
                             'loetelust: kustuta "tekst" ja jäta alles ainult "ametikohad".',
                             lst.text.source,
                             n,
+                            subject=post.id,
                         )
                     )
                 continue
@@ -137,6 +139,8 @@ def check_lists(defs: Definitions, directive_id: str) -> list[Finding]:
                     'loetelu ise; kui mõni nimetus peab erinema, anna kirjele "nimetus".',
                     lst.text.source,
                     n,
+                    subject=post.id,
+                    quotes=quotes(a, b),
                 )
             )
     return findings

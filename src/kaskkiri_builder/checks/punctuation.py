@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .findings import Finding, Severity, TextSpot
+from .findings import Finding, Quote, Severity, TextSpot
 
 KIND = "kirjavahemargid"
 KIND_FULL_STOP = "lopupunkt"
@@ -22,10 +22,16 @@ _CONJUNCTIONS = frozenset({"ja", "ning", "või", "ega", "kui", "ehk", "nagu", "a
 
 
 @dataclass(frozen=True)
+class _Hit:
+    message: str  # Estonian: the slip and what to write
+    quote: Quote  # the words as written and as they should be
+
+
+@dataclass(frozen=True)
 class _Rule:
     pattern: re.Pattern[str]
     severity: Severity
-    message: Callable[[re.Match[str], str], str | None]  # None: not a defect after all
+    message: Callable[[re.Match[str], str], _Hit | None]  # None: not a defect after all
 
 
 def _fragment(text: str, start: int, end: int) -> tuple[int, int]:
@@ -45,18 +51,18 @@ def _quote_fix(m: re.Match[str], text: str, fixed: str) -> tuple[str, str]:
     return before, after
 
 
-def _double_stop(m: re.Match[str], text: str) -> str:
+def _double_stop(m: re.Match[str], text: str) -> _Hit:
     before, after = _quote_fix(m, text, m.group()[0])
     name = "punkti" if m.group()[0] == "." else "koma"
-    return f'Kaks {name} järjest: "{before}"; kirjuta "{after}".'
+    return _Hit(f'Kaks {name} järjest: "{before}"; kirjuta "{after}".', Quote(before, after))
 
 
-def _missing_space_after_hyphen(m: re.Match[str], text: str) -> str:
+def _missing_space_after_hyphen(m: re.Match[str], text: str) -> _Hit:
     before, after = _quote_fix(m, text, "- " + m.group("conj"))
-    return f'Sidekriipsu järel puudub tühik: "{before}"; kirjuta "{after}".'
+    return _Hit(f'Sidekriipsu järel puudub tühik: "{before}"; kirjuta "{after}".', Quote(before, after))
 
 
-def _hyphen_space_in_word(m: re.Match[str], text: str) -> str | None:
+def _hyphen_space_in_word(m: re.Match[str], text: str) -> _Hit | None:
     left, right = m.group("left"), m.group("right")
     if right in _CONJUNCTIONS:
         return None
@@ -64,26 +70,30 @@ def _hyphen_space_in_word(m: re.Match[str], text: str) -> str | None:
     keep_hyphen = len(left) == 1 or left.isupper()
     joined = f"{left}-{right}" if keep_hyphen else f"{left}{right}"
     how = "kirjuta" if keep_hyphen else "kirjuta kokku"
-    return f'Sõna sees on sidekriips ja tühik: "{left}- {right}"; {how} "{joined}".'
+    written = f"{left}- {right}"
+    return _Hit(f'Sõna sees on sidekriips ja tühik: "{written}"; {how} "{joined}".', Quote(written, joined))
 
 
-def _space_before_mark(m: re.Match[str], text: str) -> str:
+def _space_before_mark(m: re.Match[str], text: str) -> _Hit:
     mark = m.group("mark")
     before, after = _quote_fix(m, text, mark)
     name = {",": "Koma", ".": "Punkti", ";": "Semikooloni"}[mark]
-    return f'{name} ees on tühik: "{before}"; kirjuta "{after}".'
+    return _Hit(f'{name} ees on tühik: "{before}"; kirjuta "{after}".', Quote(before, after))
 
 
-def _missing_list_comma(m: re.Match[str], text: str) -> str | None:
+def _missing_list_comma(m: re.Match[str], text: str) -> _Hit | None:
     second_words = m.group("second").split()
     if any(w in _CONJUNCTIONS for w in second_words):
         return None
     first = f'{m.group("first")} {m.group("q1")}'
     second = f'{m.group("second")} {m.group("q2")}'
-    return f'Loetelus puudub koma: "{first} {second}"; kirjuta "{first}, {second}".'
+    return _Hit(
+        f'Loetelus puudub koma: "{first} {second}"; kirjuta "{first}, {second}".',
+        Quote(f"{first} {second}", f"{first}, {second}", ","),
+    )
 
 
-_ITEM = rf"[\w-]+(?: [\w-]+){{0,2}}"  # a post title of one to three words
+_ITEM = r"[\w-]+(?: [\w-]+){0,2}"  # a post title of one to three words
 _SECOND_ITEM = rf"[{_LOWER}][\w-]*(?: [{_LOWER}][\w-]*){{0,2}}"
 _QUALIFIER = r"\([^()\n]{1,60}\)"
 
@@ -105,7 +115,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # "teenused ," -> "teenused,"; "... ." after a number or a dash is left alone.
     _Rule(
-        re.compile(rf"(?<=[\w)\]\"”»])[ \t]+(?P<mark>[,;](?!\d)|\.(?=\s|$))"),
+        re.compile(r"(?<=[\w)\]\"”»])[ \t]+(?P<mark>[,;](?!\d)|\.(?=\s|$))"),
         Severity.VIGA,
         _space_before_mark,
     ),
@@ -122,18 +132,15 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-def _finding(spot: TextSpot, offset: int, severity: Severity, kind: str, message: str) -> Finding:
-    line = None if spot.line is None else spot.line + spot.text.count("\n", 0, offset)
-    return Finding(
-        severity=severity, kind=kind, message=message, file=spot.file, line=line, annex=spot.annex
-    )
+def _finding(spot: TextSpot, offset: int, severity: Severity, kind: str, hit: _Hit) -> Finding:
+    return Finding(severity, kind, hit.message, spot.source_at(offset), spot.annex, spot.subject, (hit.quote,))
 
 
-def _matches(rule: _Rule, text: str) -> Iterator[tuple[re.Match[str], str]]:
+def _matches(rule: _Rule, text: str) -> Iterator[tuple[re.Match[str], _Hit]]:
     for m in rule.pattern.finditer(text):
-        message = rule.message(m, text)
-        if message is not None:
-            yield m, message
+        hit = rule.message(m, text)
+        if hit is not None:
+            yield m, hit
 
 
 def check_punctuation(spots: Iterable[TextSpot]) -> list[Finding]:
@@ -141,12 +148,12 @@ def check_punctuation(spots: Iterable[TextSpot]) -> list[Finding]:
     findings: list[Finding] = []
     for spot in spots:
         hits = [
-            (m.start(), rule, message)
+            (m.start(), rule, hit)
             for rule in _RULES
-            for m, message in _matches(rule, spot.text)
+            for m, hit in _matches(rule, spot.text)
         ]
-        for offset, rule, message in sorted(hits, key=lambda h: h[0]):
-            findings.append(_finding(spot, offset, rule.severity, KIND, message))
+        for offset, rule, hit in sorted(hits, key=lambda h: h[0]):
+            findings.append(_finding(spot, offset, rule.severity, KIND, hit))
     return findings
 
 
@@ -202,14 +209,16 @@ def check_sibling_full_stops(groups: Iterable[list[TextSpot]]) -> list[Finding]:
             text = spot.text.rstrip()
             tail = _tail(text)
             if odd == "none":
-                message = (
+                hit = _Hit(
                     f'Lõpus puudub punkt: "{tail}". {n} samalaadsest tekstist {majority} lõpeb '
-                    f'punktiga; kirjuta "{tail}."'
+                    f'punktiga; kirjuta "{tail}."',
+                    Quote(tail, f"{tail}.", "."),
                 )
             else:
-                message = (
+                hit = _Hit(
                     f'Lõpus on punkt: "{tail}", kuid {n} samalaadsest tekstist {majority} lõpeb '
-                    f'punktita; kirjuta "{tail.rstrip(".")}".'
+                    f'punktita; kirjuta "{tail.rstrip(".")}".',
+                    Quote(tail, tail.rstrip(".")),
                 )
-            findings.append(_finding(spot, len(text), Severity.HOIATUS, KIND_FULL_STOP, message))
+            findings.append(_finding(spot, len(text), Severity.HOIATUS, KIND_FULL_STOP, hit))
     return findings

@@ -11,7 +11,7 @@ import re
 
 from ..definitions.model import Definitions, DutyClause, Post, Text
 from .common import Renderer, annex_posts, finding, used_by
-from .findings import Finding, Severity
+from .findings import Finding, Quote, Severity
 from .textdiff import norm
 
 KIND_LEVEL = "keeletase"
@@ -29,7 +29,7 @@ _LEVEL_WORD = re.compile(r"tase\w*\s*:?\s*$", re.IGNORECASE)
 
 def _bad_levels(text: str) -> list[tuple[str, str]]:
     """(token as written, suggestion) for every level that is not A1–C2."""
-    out = []
+    out: list[tuple[str, str]] = []
     for m in _TOKEN.finditer(text):
         token = m.group(0)
         letter, digits = m.group("letter"), m.group("digits")
@@ -72,11 +72,12 @@ def _echoes(defs: Definitions, renderer: Renderer, directive_id: str) -> list[Fi
     clause_hits: dict[tuple[str, int], tuple[Text, set[int]]] = {}
     for n, post, _ref in annex_posts(defs, directive_id):
         for i, duty in enumerate(post.duties, start=1):
-            clause = defs.clauses.get(duty.clause_id) if duty.clause_id else None
-            if duty.clause_id is not None and not isinstance(clause, DutyClause):
+            found = defs.clauses.get(duty.clause_id) if duty.clause_id else None
+            clause = found if isinstance(found, DutyClause) else None
+            if duty.clause_id is not None and clause is None:
                 continue
             if clause is not None:
-                params = renderer.clause_params(post, clause.defaults, duty.params)
+                params = renderer.clause_params(post, clause, duty.params)
                 text = norm(renderer.text(clause.text, None, params))
                 results = duty.results if duty.results is not None else clause.results
             elif duty.text is not None:
@@ -100,6 +101,7 @@ def _echoes(defs: Definitions, renderer: Renderer, directive_id: str) -> list[Fi
                         'tulemuseks, mis on saavutatud (nt "… on täidetud", "… on tagatud").',
                         result.source,
                         n,
+                        subject=post.id,
                     )
                 )
     for (cid, _k), (result, annexes) in clause_hits.items():
@@ -111,6 +113,7 @@ def _echoes(defs: Definitions, renderer: Renderer, directive_id: str) -> list[Fi
                 f"mis on saavutatud. Klauslit {used_by(annexes)}.",
                 result.source,
                 min(annexes),
+                subject=cid,
             )
         )
     return out
@@ -120,7 +123,7 @@ def _levels(renderer: Renderer, post: Post, n: int) -> list[Finding]:
     text = post.requirements.get("keeleoskus")
     if text is None:
         return []
-    out = []
+    out: list[Finding] = []
     for token, suggestion in _bad_levels(renderer.text(text, post)):
         if " või " in suggestion:
             fix = f"kirjuta {suggestion}"
@@ -134,13 +137,15 @@ def _levels(renderer: Renderer, post: Post, n: int) -> list[Finding]:
                 f"({', '.join(VALID_LEVELS)}): {fix}.",
                 text.source,
                 n,
+                subject=post.id,
+                quotes=(Quote(token, suggestion),),
             )
         )
     return out
 
 
 def _empty(defs: Definitions, renderer: Renderer, post: Post, n: int) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     for i, duty in enumerate(post.duties, start=1):
         if duty.clause_id is None:
             if duty.text is None or not norm(renderer.text(duty.text, post)):
@@ -151,13 +156,14 @@ def _empty(defs: Definitions, renderer: Renderer, post: Post, n: int) -> list[Fi
                         f'Ülesande 2.{i} tekst on tühi: kirjuta "ulesanne" või kustuta see ülesanne.',
                         duty.text.source if duty.text else duty.source,
                         n,
+                        subject=post.id,
                     )
                 )
             params = renderer.ctx(post)
         else:
             clause = defs.clauses.get(duty.clause_id)
             params = (
-                renderer.clause_params(post, clause.defaults, duty.params)
+                renderer.clause_params(post, clause, duty.params)
                 if isinstance(clause, DutyClause)
                 else renderer.ctx(post)
             )
@@ -170,6 +176,7 @@ def _empty(defs: Definitions, renderer: Renderer, post: Post, n: int) -> list[Fi
                     'vähemalt üks tulemus või kustuta "tulemused", siis kehtivad klausli omad.',
                     duty.source,
                     n,
+                    subject=post.id,
                 )
             )
         for k, result in enumerate(duty.results or (), start=1):
@@ -181,6 +188,7 @@ def _empty(defs: Definitions, renderer: Renderer, post: Post, n: int) -> list[Fi
                         f"Ülesande 2.{i} {k}. tulemus on tühi: kirjuta tulemus või kustuta see rida.",
                         result.source,
                         n,
+                        subject=post.id,
                     )
                 )
     return out

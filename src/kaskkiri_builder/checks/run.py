@@ -3,24 +3,29 @@
 One defect, one finding: a shared clause's defect is reported once, at the clause, with the
 annexes that show it; a text-level finding that repeats a model-level one (the missing full
 stop of an Eritingimused override, the missing comma of a published list) is dropped, because
-the model-level message says more.
+the model-level message says more. All of it is decided on the findings' fields (place, kind,
+subject, quoted words), never on their messages' wording.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from dataclasses import replace
 
+from ..definitions.load import Source
 from ..definitions.model import Definitions
-from .clauses import check_clauses
+from .clauses import KIND_DRIFT, KIND_VARIANT, check_clauses
 from .common import annex_list, directive_of
 from .directive import check_directive
 from .findings import Finding, Severity
 from .graph import check_graph
-from .groups import check_groups
+from .groups import KIND_SPECIAL, check_groups
 from .history_checks import check_history
 from .lists import check_lists
+from .punctuation import KIND as KIND_PUNCTUATION
+from .punctuation import KIND_FULL_STOP
 from .requirements import check_requirements
+from .spelling import KIND as KIND_SPELLING
 from .spots import ClauseUse, collect
 
 Family = Callable[[Definitions, str], list[Finding]]
@@ -36,7 +41,6 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 _SEVERITY_ORDER = {Severity.VIGA: 0, Severity.HOIATUS: 1, Severity.INFO: 2}
-_QUOTED = re.compile(r'"([^"]+)"')
 
 
 def run_checks(
@@ -71,7 +75,7 @@ def _text_findings(
     raw += check_sibling_full_stops(collected.groups)
     raw = [f for f in raw if not _covered(f, model)]
     out: list[Finding] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[Severity, str, str | None, int | None, str]] = set()
     for f in raw:
         use = collected.clause_lines.get((f.file or "", f.line))
         if use is None:
@@ -79,8 +83,7 @@ def _text_findings(
             continue
         # The same clause line seen in several annexes: one finding per slip (the sibling
         # check's counts differ per annex, so the message alone would not merge them).
-        quoted = _QUOTED.search(f.message)
-        key = (f.severity, f.kind, f.file, f.line, quoted.group(1) if quoted else f.message)
+        key = (f.severity, f.kind, f.file, f.line, _slip(f))
         if key in seen:
             continue
         seen.add(key)
@@ -88,63 +91,58 @@ def _text_findings(
     return out
 
 
+def _slip(f: Finding) -> str:
+    """What a text-level finding is about: the words it quotes first (its message if none)."""
+    return f.quotes[0].written if f.quotes else f.message
+
+
 def _covered(f: Finding, model: list[Finding]) -> bool:
     """Whether a model-level finding at the same place already reports this slip."""
     for m in model:
-        if (m.file, m.line) != (f.file, f.line):
+        if m.source != f.source:
             continue
-        if f.kind == "lopupunkt" and ("puudub punkt" in m.message or m.kind == "eritingimused"):
+        if f.kind == KIND_FULL_STOP and (m.missing(".") or m.kind == KIND_SPECIAL):
             return True
-        if f.kind == "kirjavahemargid" and "puudub koma" in f.message.lower() and "puudub koma" in m.message:
+        if f.kind == KIND_PUNCTUATION and f.missing(",") and m.missing(","):
             return True
-        if f.kind == "oigekiri" and m.kind in ("klausli_triiv", "klausli_variant"):
-            quoted = _QUOTED.search(f.message)
-            if quoted and quoted.group(1) in m.message:
-                return True  # the drift message already quotes the word and the clause's spelling
+        if f.kind == KIND_SPELLING and m.kind in (KIND_DRIFT, KIND_VARIANT) and f.quotes:
+            word = f.quotes[0].written
+            if any(q.mentions(word) for q in m.quotes):
+                return True  # the drift finding already quotes the word and the clause's spelling
     return False
 
 
 def _at_clause(f: Finding, use: ClauseUse) -> list[Finding]:
     """A finding on a clause's text: at the post that set the offending parameter, if it is a
     parameter's words; otherwise once at the clause, naming every annex that shows it."""
-    quoted = _QUOTED.search(f.message)
-    if quoted:
-        word = quoted.group(1)
-        setters = []
-        for annex, source, params in use.uses:
-            keys = [k for k, v in params.items() if isinstance(v, str) and word in v]
+    if f.quotes:
+        word = f.quotes[0].written
+        setters: list[tuple[int, str, Source, str]] = []
+        for u in use.uses:
+            keys = [k for k, v in u.params.items() if isinstance(v, str) and word in v]
             if keys and word not in use.raw:
-                setters.append((annex, source, keys[0]))
+                setters.append((u.annex, u.post_id, u.source, keys[0]))
         if setters:
             return [
-                Finding(
-                    severity=f.severity,
-                    kind=f.kind,
+                replace(
+                    f,
                     message=f'{f.message} (klausli "{use.clause_id}" parameeter "{key}")',
-                    file=source.file,
-                    line=source.line,
+                    source=source,
                     annex=annex,
+                    subject=post_id,
                 )
-                for annex, source, key in dict.fromkeys(setters)
+                for annex, post_id, source, key in dict.fromkeys(setters)
             ]
     message = f.message
     if len(use.annexes) > 1:
         message += f' Ühine klausel "{use.clause_id}": sama tekst on {annex_list(use.annexes, "inessive")}.'
-    return [
-        Finding(
-            severity=f.severity,
-            kind=f.kind,
-            message=message,
-            file=f.file,
-            line=f.line,
-            annex=min(use.annexes) if use.annexes else f.annex,
-        )
-    ]
+    annex = min(use.annexes) if use.annexes else f.annex
+    return [replace(f, message=message, annex=annex, subject=use.clause_id)]
 
 
 def _finish(findings: list[Finding]) -> list[Finding]:
     """Drop repeats (same place, kind and message; the first annex kept) and sort."""
-    merged: dict[tuple, Finding] = {}
+    merged: dict[tuple[Severity, str, str | None, int | None, str], Finding] = {}
     for f in findings:
         key = (f.severity, f.kind, f.file, f.line, f.message)
         old = merged.get(key)

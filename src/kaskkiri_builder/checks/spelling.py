@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Protocol, TypedDict
 
-from .findings import Finding, Severity, TextSpot
+from ..definitions.load import Source
+from .findings import Finding, Quote, Severity, TextSpot
 
 KIND = "oigekiri"
 
@@ -30,19 +32,36 @@ _NUMBER_PREFIX_RE = re.compile(r"^\d+-(?=[^\W\d_])")
 _DIGIT_RE = re.compile(r"\d")
 
 
+class _Verdict(TypedDict):
+    """What Vabamorf says about one word."""
+
+    text: str
+    spelling: bool
+    suggestions: list[str]
+
+
+class _Morf(Protocol):
+    def spellcheck(self, words: list[str], suggestions: bool = ...) -> list[_Verdict]: ...
+
+
+class _MorfClass(Protocol):
+    def instance(self) -> _Morf: ...
+
+
 @functools.lru_cache(maxsize=1)
-def load_vabamorf():
+def load_vabamorf() -> _MorfClass:
     """Import Vabamorf and load its lexicon; runs once per process. Returns the Vabamorf class.
 
     Importing estnltk is most of the cost (it pulls in pandas); nothing is downloaded.
     """
-    from estnltk.vabamorf.morf import Vabamorf
+    from estnltk.vabamorf.morf import Vabamorf  # type: ignore[import-untyped]
 
-    Vabamorf.instance().spellcheck(["tere"], suggestions=False)
-    return Vabamorf
+    morf: _MorfClass = Vabamorf
+    morf.instance().spellcheck(["tere"], suggestions=False)
+    return morf
 
 
-def _vabamorf_spellcheck(words: list[str], suggestions: bool) -> list[dict]:
+def _vabamorf_spellcheck(words: list[str], suggestions: bool) -> list[_Verdict]:
     """Vabamorf's verdicts for `words`, in order: one batch, word by word if it regroups them."""
     # Vabamorf.instance() is per process (it makes a new one after a fork), so ask it each time.
     morf = load_vabamorf().instance()
@@ -226,13 +245,13 @@ class SpellChecker:
         tokens = [t for spot in spots for t in self._tokens(spot)]
         words = {(t.query, t.before_slash) for t in tokens}  # decide each distinct word once
 
-        messages: dict[tuple[str, bool], str] = {}
+        messages: dict[tuple[str, bool], tuple[str, Quote]] = {}
         to_check: list[tuple[str, bool]] = []
         for query, before_slash in words:
             right = self._known_misspelling(query.rstrip("-"))
             if right is not None:
                 message = f'Sõna "{query}" on valesti kirjutatud; õige on "{right}".'
-                messages[query, before_slash] = message
+                messages[query, before_slash] = message, Quote(query, right)
             else:
                 to_check.append((query, before_slash))
 
@@ -253,25 +272,19 @@ class SpellChecker:
             found = suggestions.get(query)
             message = f'Sõna "{query}" ei ole eesti keele sõnastikus'
             message += f'; kas mõeldud "{found[0]}"?' if found else "; kontrolli õigekirja."
-            messages[query, before_slash] = message
+            messages[query, before_slash] = message, Quote(query, found[0] if found else None)
 
         return [
-            _finding(t, messages[t.query, t.before_slash])
+            _finding(t, *messages[t.query, t.before_slash])
             for t in tokens
             if (t.query, t.before_slash) in messages
         ]
 
 
-def _finding(token: _Token, message: str) -> Finding:
+def _finding(token: _Token, message: str, quote: Quote) -> Finding:
     spot = token.spot
-    return Finding(
-        severity=Severity.HOIATUS,
-        kind=KIND,
-        message=message,
-        file=spot.file,
-        line=token.line,
-        annex=spot.annex,
-    )
+    source = Source(spot.file, token.line) if spot.file is not None else None
+    return Finding(Severity.HOIATUS, KIND, message, source, spot.annex, spot.subject, (quote,))
 
 
 def check_spelling(spots: Iterable[TextSpot]) -> list[Finding]:

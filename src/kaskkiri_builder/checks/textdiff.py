@@ -2,13 +2,17 @@
 
 Texts are compared as whitespace-separated words (punctuation stays on its word), so that a
 message can quote a short fragment as written and as it should be. Line breaks and runs of
-spaces never count as a difference.
+spaces never count as a difference. `similarity` is the one measure of "close to a clause":
+the checks and the review page both decide with it.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
+
+from .findings import Quote
 
 _PUNCT_NAMES = {",": "koma", ".": "punkt", ";": "semikoolon", ":": "koolon"}
 
@@ -22,13 +26,26 @@ def words(text: str) -> list[str]:
     return norm(text).split(" ") if norm(text) else []
 
 
-def _matcher(a: str, b: str) -> difflib.SequenceMatcher:
+def _matcher(a: str, b: str) -> difflib.SequenceMatcher[str]:
     return difflib.SequenceMatcher(None, words(a), words(b), autojunk=False)
 
 
 def similarity(a: str, b: str) -> float:
     """Share of words in common (difflib ratio over words): 1.0 for the same text."""
     return _matcher(a, b).ratio()
+
+
+def similarity_at_least(a: Sequence[str], b: Sequence[str], floor: float) -> float | None:
+    """`similarity` of two texts already split by `words`, or None when it is below `floor`.
+
+    The same measure; cheap upper bounds first, so that comparing one text with many (every own
+    duty with every clause rendering) skips most of them without the full comparison.
+    """
+    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if m.real_quick_ratio() < floor or m.quick_ratio() < floor:
+        return None
+    sim = m.ratio()
+    return sim if sim >= floor else None
 
 
 def changed_words(a: str, b: str) -> int:
@@ -59,7 +76,7 @@ def near_miss(a: str, b: str, *, ratio: float = NEAR_MISS_RATIO, share: float = 
 def changes(a: str, b: str, context: int = 1) -> list[tuple[str, str]]:
     """The differing fragments as (in a, in b), each with `context` equal words around it."""
     wa, wb = words(a), words(b)
-    out = []
+    out: list[tuple[str, str]] = []
     for group in _matcher(a, b).get_grouped_opcodes(context):
         i1, i2 = group[0][1], group[-1][2]
         j1, j2 = group[0][3], group[-1][4]
@@ -97,7 +114,7 @@ def closeness(a: str, b: str) -> tuple[float, float]:
 def _only_punctuation_added(a: str, b: str) -> str | None:
     """The punctuation mark that `b` adds to `a` when that is the whole difference, else None."""
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    added = []
+    added: list[str] = []
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             continue
@@ -109,23 +126,34 @@ def _only_punctuation_added(a: str, b: str) -> str | None:
     return None
 
 
-def describe(a: str, b: str, *, here: str = "siin", there: str = "peaks olema", limit: int = 3) -> str:
+DESCRIBED = 3  # how many differing fragments `describe` quotes
+
+
+def quotes(a: str, b: str, limit: int = DESCRIBED) -> tuple[Quote, ...]:
+    """The fragments `describe` quotes: (in a, in b), and the mark `a` lacks if that is all."""
+    return tuple(_quote(x, y) for x, y in changes(a, b)[:limit])
+
+
+def _quote(written: str, wanted: str) -> Quote:
+    return Quote(written, wanted, _only_punctuation_added(written, wanted))
+
+
+def describe(a: str, b: str, *, here: str = "siin", there: str = "peaks olema", limit: int = DESCRIBED) -> str:
     """Estonian: how `a` differs from `b`, fragment by fragment ('siin "X", peaks olema "Y"').
 
     `here` and `there` label the two sides. A fragment that lacks only a comma or a full stop
-    says so. At most `limit` fragments are quoted; the rest are counted.
+    says so. At most `limit` fragments are quoted (`quotes`); the rest are counted.
     """
-    parts = []
+    parts: list[str] = []
     pairs = changes(a, b)
-    for x, y in pairs[:limit]:
-        mark = _only_punctuation_added(x, y)
-        if mark is not None:
-            prefix = f"puudub {_PUNCT_NAMES[mark]}: "
-        elif x.lower() == y.lower():
+    for q in (_quote(x, y) for x, y in pairs[:limit]):
+        if q.missing is not None:
+            prefix = f"puudub {_PUNCT_NAMES[q.missing]}: "
+        elif q.written.lower() == (q.wanted or "").lower():
             prefix = "erineb suur- ja väiketäht: "
         else:
             prefix = ""
-        parts.append(f'{prefix}{here} "{x}", {there} "{y}"')
+        parts.append(f'{prefix}{here} "{q.written}", {there} "{q.wanted}"')
     if len(pairs) > limit:
         parts.append(f"ja veel {len(pairs) - limit} erinevust")
     return "; ".join(parts)

@@ -12,7 +12,11 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
+from ..estonian import capitalize_first
 from .load import Source
+
+DEFAULT_CLOSING = "lopurida"  # the shared clause of the annexes' last line
+QUALIFIER = "(ülesannete ulatuses, mis ei seisne avaliku võimu teostamises)"  # see PostGroup
 
 
 class PostGroup(str, Enum):
@@ -20,6 +24,32 @@ class PostGroup(str, Enum):
 
     AMETNIK = "ametnik"
     TOOTAJA = "töötaja"
+
+    @property
+    def label(self) -> str:
+        """"Ametnik" / "Töötaja": the annex's "Ametikoha grupp"."""
+        return self.value[:1].upper() + self.value[1:]
+
+    @property
+    def genitive(self) -> str:
+        """"ametniku" / "töötaja", for messages ("ametniku sõnastus")."""
+        return "ametniku" if self is PostGroup.AMETNIK else "töötaja"
+
+    @property
+    def other(self) -> PostGroup:
+        return PostGroup.TOOTAJA if self is PostGroup.AMETNIK else PostGroup.AMETNIK
+
+    @property
+    def special_conditions(self) -> str:
+        """The group's Eritingimused when a post does not write its own."""
+        if self is PostGroup.AMETNIK:
+            return "Eritingimused määratakse ametikohale nimetamise käskkirjas."
+        return "Eritingimused määratakse töölepingus."
+
+    def needs_qualifier_for(self, substituted: PostGroup) -> bool:
+        """ATS § 7: only an ametnik exercises public authority, so a töötaja who stands in for
+        an ametnik does so only as far as the tasks are not public authority (`QUALIFIER`)."""
+        return self is PostGroup.TOOTAJA and substituted is PostGroup.AMETNIK
 
 
 @dataclass(frozen=True)
@@ -58,6 +88,30 @@ class Organisation:
     units: dict[str, Unit]
     style: Style
     source: Source
+
+    def unit_chain(self, unit_id: str) -> list[Unit]:
+        """The unit and the units it belongs to, outermost first (a cycle is cut, an unknown id
+        ends the chain)."""
+        chain: list[Unit] = []
+        seen: set[str] = set()
+        while unit_id and unit_id not in seen and unit_id in self.units:
+            seen.add(unit_id)
+            unit = self.units[unit_id]
+            chain.append(unit)
+            unit_id = unit.parent or ""
+        return list(reversed(chain))
+
+    def unit_name(self, unit_id: str) -> str:
+        """"Ohvriabi osakond, kriisitoe talitus": the annex's "Struktuuriüksus"."""
+        return capitalize_first(", ".join(u.name for u in self.unit_chain(unit_id)))
+
+    def unit_genitive(self, unit_id: str) -> str:
+        """"ohvriabi osakonna kriisitoe talituse": whose job descriptions point 1 approves."""
+        return " ".join(u.genitive for u in self.unit_chain(unit_id))
+
+    def belongs_to(self, unit_id: str, ancestor: str) -> bool:
+        """Whether `unit_id` is `ancestor` or one of its sub-units."""
+        return any(u.id == ancestor for u in self.unit_chain(unit_id))
 
 
 @dataclass(frozen=True)
@@ -139,6 +193,20 @@ class Post:
         """A full post has a job description; a short one is only named by others."""
         return bool(self.duties)
 
+    @property
+    def closing_clause_id(self) -> str:
+        """The clause of the annex's last line: the post's `lopurida`, else the shared one."""
+        return self.closing.clause_id if self.closing is not None else DEFAULT_CLOSING
+
+    @property
+    def closing_params(self) -> dict[str, Any]:
+        return self.closing.params if self.closing is not None else {}
+
+    @property
+    def closing_source(self) -> Source:
+        """Where the closing clause is chosen: the post's `lopurida`, else the post itself."""
+        return self.closing.source if self.closing is not None else self.source
+
 
 @dataclass(frozen=True)
 class DutyClause:
@@ -199,6 +267,15 @@ class Directive:
     @property
     def is_draft(self) -> bool:
         return self.number is None or self.date is None
+
+    @staticmethod
+    def default_title_for(job_descriptions: int) -> str:
+        """The title when none is given: singular for one job description, else plural."""
+        return "Ametijuhendi kinnitamine" if job_descriptions == 1 else "Ametijuhendite kinnitamine"
+
+    @property
+    def default_title(self) -> str:
+        return Directive.default_title_for(len(self.annexes))
 
 
 @dataclass(frozen=True)

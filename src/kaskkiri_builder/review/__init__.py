@@ -128,17 +128,9 @@ def abolished_earlier(defs: Definitions, rd: ResolvedDirective) -> set[str]:
 
 
 def _unit_names(defs: Definitions) -> dict[str, str]:
-    units = defs.organisation.units
-
-    def chain(uid: str) -> str:
-        names, seen = [], set()
-        while uid in units and uid not in seen:
-            seen.add(uid)
-            names.append(units[uid].name)
-            uid = units[uid].parent or ""
-        return estonian.capitalize_first(", ".join(reversed(names)))
-
-    return {uid: chain(uid) for uid in units}
+    """Unit id -> its name as the annexes write it ("Ohvriabi osakond, kriisitoe talitus")."""
+    org = defs.organisation
+    return {uid: org.unit_name(uid) for uid in org.units}
 
 
 def write_review(

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..checks.textdiff import NEAR_MISS_RATIO, similarity
 from ..clause_text import TextRenderer
-from ..definitions.model import Definitions, DutyClause, Post, RowsClause, TextClause
-from ..resolve import DEFAULT_CLOSING, ResolvedAnnex, ResolvedDirective, text_context
-from .redline import Segment, similarity, word_diff
+from ..definitions.model import Definitions, DutyClause, RowsClause, Text, TextClause
+from ..resolve import ResolvedAnnex, ResolvedDirective, clause_params
+from .redline import Segment, word_diff
 
-NEAR = 0.75  # an own duty this similar to a clause is reported as a departure from it
+NEAR = NEAR_MISS_RATIO  # an own duty this similar to a clause is reported as a departure from it
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,6 @@ class ClauseTable:
     departures: list[Departure]
 
 
-def _context(defs: Definitions, post: Post) -> dict[str, Any]:
-    return text_context(defs, post)
-
-
 def _changed_params(defaults: dict[str, Any], params: dict[str, Any]) -> list[str]:
     out = []
     for key in sorted(params):
@@ -72,8 +69,9 @@ def _duty_text(text: str, results: tuple[str, ...] | list[str]) -> str:
 def clause_table(defs: Definitions, rd: ResolvedDirective) -> ClauseTable:
     renderer = TextRenderer()  # problems were reported by the build; here only the words matter
 
-    def render(text, params) -> str:
+    def render(text: Text, params: dict[str, Any]) -> str:
         return renderer.render(text, params) or ""
+
     columns: list[str] = []
     cells: dict[int, dict[str, Usage]] = {}
     own: dict[int, int] = {}
@@ -93,7 +91,6 @@ def clause_table(defs: Definitions, rd: ResolvedDirective) -> ClauseTable:
     duty_clauses = {cid: c for cid, c in defs.clauses.items() if isinstance(c, DutyClause)}
     for annex in rd.annexes:
         post = annex.post
-        ctx = _context(defs, post)
         cells.setdefault(annex.number, {})
         own[annex.number] = 0
         for duty, resolved in zip(post.duties, annex.duties):
@@ -107,21 +104,21 @@ def clause_table(defs: Definitions, rd: ResolvedDirective) -> ClauseTable:
                     depart(usage, Departure(annex.number, resolved.number, clause.id, "parameetrid",
                                             "; ".join(changed)))
                 if duty.results is not None:
-                    params = {**ctx, **clause.defaults, **duty.params}
-                    theirs = [render(t, params) for t in clause.results]
+                    params = clause_params(defs, post, clause, duty.params)
+                    their_results = [render(t, params) for t in clause.results]
                     depart(usage, Departure(
                         annex.number, resolved.number, clause.id, "tulemused",
                         "klausli oodatavad tulemused on asendatud ametikoha omadega",
-                        word_diff("\n".join(theirs), "\n".join(resolved.results)),
+                        word_diff("\n".join(their_results), "\n".join(resolved.results)),
                     ))
                 continue
             own[annex.number] += 1
             mine = _duty_text(resolved.text, resolved.results)
             best: tuple[float, str, str] | None = None
-            for cid, clause in sorted(duty_clauses.items()):
-                params = {**ctx, **clause.defaults}
-                theirs = _duty_text(render(clause.text, params),
-                                    [render(t, params) for t in clause.results])
+            for cid, candidate in sorted(duty_clauses.items()):
+                params = clause_params(defs, post, candidate, {})
+                theirs = _duty_text(render(candidate.text, params),
+                                    [render(t, params) for t in candidate.results])
                 score = similarity(theirs, mine)
                 if score >= NEAR and (best is None or score > best[0]):
                     best = (score, cid, theirs)
@@ -134,19 +131,19 @@ def clause_table(defs: Definitions, rd: ResolvedDirective) -> ClauseTable:
                     word_diff(theirs, mine),
                 ))
         if post.rights is not None:
-            clause = defs.clauses.get(post.rights.clause_id)
+            rows = defs.clauses.get(post.rights.clause_id)
             usage = use(annex, post.rights.clause_id, "4.")
-            if isinstance(clause, RowsClause):
-                changed = _changed_params(clause.defaults, post.rights.params)
+            if isinstance(rows, RowsClause):
+                changed = _changed_params(rows.defaults, post.rights.params)
                 if changed:
-                    depart(usage, Departure(annex.number, "4.", clause.id, "parameetrid", "; ".join(changed)))
-        closing_id = post.closing.clause_id if post.closing else DEFAULT_CLOSING
-        clause = defs.clauses.get(closing_id)
-        if isinstance(clause, TextClause):
+                    depart(usage, Departure(annex.number, "4.", rows.id, "parameetrid", "; ".join(changed)))
+        closing_id = post.closing_clause_id
+        last = defs.clauses.get(closing_id)
+        if isinstance(last, TextClause):
             usage = use(annex, closing_id, "lõpurida")
             if post.closing is not None:
-                changed = _changed_params(clause.defaults, post.closing.params)
+                changed = _changed_params(last.defaults, post.closing.params)
                 if changed:
-                    depart(usage, Departure(annex.number, "lõpurida", clause.id, "parameetrid",
+                    depart(usage, Departure(annex.number, "lõpurida", last.id, "parameetrid",
                                             "; ".join(changed)))
     return ClauseTable(columns, cells, own, departures)

@@ -115,15 +115,6 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     return _merge(out)
 
 
-def similarity(old: str, new: str) -> float:
-    """Share of words in common (0..1), for "nearly the same wording as the clause"."""
-    a = [t.strip() for t in _TOKEN.findall(old.lower()) if not t.isspace()]
-    b = [t.strip() for t in _TOKEN.findall(new.lower()) if not t.isspace()]
-    if not a and not b:
-        return 1.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
 def paragraph_diff(old: list[str], new: list[str]) -> tuple[DiffParagraph, ...]:
     """Paragraph lists aligned, changed paragraphs diffed word by word."""
     out: list[DiffParagraph] = []
