@@ -94,7 +94,9 @@ class TextRenderer:
             self.problems.append(
                 Problem(f"Jinja viga ({what}): {exc}.", text.source.file, text.source.line)
             )
-        except Exception as exc:  # a filter applied to the wrong type, a division by zero ...
+        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+            # what an expression of the text itself raises: a filter given the wrong type, a
+            # division by zero, an index out of range; anything else is a bug of ours
             self.problems.append(
                 Problem(
                     f"Jinja viga ({what}): {type(exc).__name__}: {exc}. Paranda avaldis.",
