@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -20,9 +20,11 @@ from ruamel.yaml.reader import ReaderError
 from ..errors import Problem
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a value comes from: a definitions file (relative to the project) and a 1-based line."""
+class Source(NamedTuple):
+    """Where a value comes from: a definitions file (relative to the project) and a 1-based line.
+
+    A named tuple, so that `file, line = source` works where a plain pair was used before.
+    """
 
     file: str
     line: int | None = None
