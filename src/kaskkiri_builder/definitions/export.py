@@ -14,7 +14,8 @@ from typing import Any
 
 from .ledger import LEDGER
 from .schema import CLAUSE_FILE, DIRECTIVE, ORGANISATION, POST
-from .shapes import Json, JsonObject, Key, ListOf, MapOf, Record, Shape, records
+from .keys import Key, ListOf, MapOf, Record, records
+from .shapes import Json, JsonObject, Shape
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -17,20 +17,9 @@ from ..estonian import annex_ranges, capitalize_first, format_date, join_list, p
 from .load import Source, YamlDoc
 from .model import Ledger, LedgerDirective, Revocation
 from .schema import PLAIN, read_file
-from .shapes import (
-    ID_PATTERN,
-    DateShape,
-    Found,
-    JsonObject,
-    Key,
-    ListOf,
-    Place,
-    Reader,
-    RefId,
-    Record,
-    RegisterNumber,
-    Shape,
-)
+from .keys import Found, Key, ListOf, Record
+from .reader import Place, Reader
+from .shapes import ID_PATTERN, DateShape, JsonObject, RefId, RegisterNumber, Shape
 
 Message = tuple[str, Source | None]  # (Estonian message, where), for the checks to report
 

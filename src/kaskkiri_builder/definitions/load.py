@@ -109,28 +109,21 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
     return YamlDoc(path, name, data), []
 
 
-def line_of_key(mapping: Any, key: Any) -> int | None:
+def line_of_key(mapping: object, key: object) -> int | None:
     """0-based line of a key in a ruamel mapping (None for plain dicts)."""
     if isinstance(mapping, CommentedMap):
         try:
-            return mapping.lc.key(key)[0]
+            return int(mapping.lc.key(key)[0])
         except (KeyError, TypeError):
-            return mapping.lc.line
+            return int(mapping.lc.line)
     return None
 
 
-def line_of_item(seq: Any, index: int) -> int | None:
+def line_of_item(seq: object, index: int) -> int | None:
     """0-based line of an item in a ruamel sequence."""
     if isinstance(seq, CommentedSeq):
         try:
-            return seq.lc.item(index)[0]
+            return int(seq.lc.item(index)[0])
         except (KeyError, TypeError, IndexError):
-            return seq.lc.line
-    return None
-
-
-def line_of(node: Any) -> int | None:
-    """0-based line where a mapping or sequence starts."""
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        return node.lc.line
+            return int(seq.lc.line)
     return None

@@ -33,34 +33,34 @@ from .model import (
     TextClause,
     Unit,
 )
-from .shapes import (
-    ID_RE,
+from .keys import (
     Alt,
     AnyOf,
-    Choice,
-    DateShape,
     ExactlyOne,
-    Flag,
     Found,
-    Ident,
     Key,
     ListOf,
     Mapped,
     MapOf,
     Needs,
-    Params,
-    Place,
-    Plain,
-    Reader,
-    RefId,
     Record,
+    is_list,
+    is_mapping,
+    is_text,
+)
+from .reader import ID_RE, Place, Reader
+from .shapes import (
+    Choice,
+    DateShape,
+    Flag,
+    Ident,
+    Params,
+    Plain,
+    RefId,
     RegisterNumber,
     Shape,
     TextList,
     TextShape,
-    is_list,
-    is_mapping,
-    is_text,
 )
 
 TEXT = TextShape()
