@@ -100,8 +100,18 @@ def key_table(file_kind: FileKind) -> str:
         for key in record.keys:
             cells = (f"`{key.yaml}`", _value(key.shape), _required(record, key), key.doc)
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join(lines + _rules(record)))
     return "\n\n".join(blocks)
+
+
+def _rules(record: Record[Any]) -> list[str]:
+    """The record's rules between keys, one sentence each, after its table."""
+    out: list[str] = []
+    if record.exactly_one:
+        listed = ", ".join(f"`{k}`" for k in record.exactly_one.keys)
+        out.append(f"Täpselt üks võtmetest {listed}.")
+    out += [f"Kui on `{n.key}`, peavad olema ka `{n.needs}`." for n in record.needs]
+    return ["", " ".join(out)] if out else []
 
 
 REGION = re.compile(r"(<!-- võtmed: ([a-z]+) -->\n).*?(<!-- /võtmed -->)", re.S)

@@ -8,6 +8,7 @@ declarations. The order of the keys is the order of the docs.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, TypeVar
 
 from ..errors import Problem
@@ -236,7 +237,7 @@ def _one_ref(ref: PostRef, at: Place) -> PostRefList:
     return PostRefList((ref,), at.src)
 
 
-POST_REFS: ListOf[PostRef] = ListOf(ANY_POST_REF, "ametikohtade loetelu")
+POST_REFS: ListOf[PostRef] = ListOf(ANY_POST_REF, "ametikohtade loetelu (id või viide ametikohale)")
 
 PUBLISHED_LIST: Record[PostRefList] = Record(
     "post_list_text",
@@ -397,7 +398,7 @@ DIRECTIVE: Record[Directive] = Record(
         Key("struktuuriyksus", IDENT, "struktuuriüksuse id, kelle ametijuhendid kinnitatakse", "unit", required=True),
         Key(
             "lisad",
-            ListOf(ANY_POST_REF, "ametikohtade loetelu", empty="lisade loetelu on tühi. Lisa vähemalt üks ametikoht."),
+            dataclasses.replace(POST_REFS, empty="lisade loetelu on tühi. Lisa vähemalt üks ametikoht."),
             "lisade ametikohad järjekorras",
             "annexes",
             required=True,
