@@ -82,6 +82,13 @@ class Record(Shape[T]):
             return None
         where = at.inside()
         self._unknown_keys(r, node, where)
+        found = self._read_keys(r, node, at, where)
+        if not self._rules_hold(r, node, found.fields, at.src, where):
+            return None
+        return self._make(found)
+
+    def _read_keys(self, r: Reader, node: dict[Any, Any], at: Place, where: str) -> Found:
+        """Each declared key's value; a missing required one is reported and stood in for."""
         fields: dict[str, Any] = {}
         present: set[str] = set()
         broken: set[str] = set()
@@ -98,9 +105,7 @@ class Record(Shape[T]):
                 broken.add(key.yaml)
                 got = key.shape.placeholder() if key.required else None
             self._put(fields, key, got)
-        if not self._rules_hold(r, node, fields, at.src, where):
-            return None
-        return self._make(Found(fields, frozenset(present), frozenset(broken), at.src, at.name))
+        return Found(fields, frozenset(present), frozenset(broken), at.src, at.name)
 
     @staticmethod
     def _put(fields: dict[str, Any], key: Key, value: object) -> None:
