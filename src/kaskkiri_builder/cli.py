@@ -221,6 +221,30 @@ def review(
         _err(f"Märkus: {note}")
 
 
+@app.command()
+def schema(
+    kaust: Path = typer.Argument(..., help="Kaust, kuhu skeemid kirjutatakse (näiteks schemas). Luuakse vajadusel."),
+) -> None:
+    """Kirjuta definitsioonifailide JSON-skeemid (JSON Schema draft 2020-12) kausta KAUST.
+
+    Üks skeem iga faililiigi kohta: organisatsioon.json, klauslid.json, ametikoht.json,
+    kaskkiri.json ja ajalugu.json, võtmete selgitustega eesti keeles. YAML-i toega tekstiredaktor
+    (näiteks VS Code koos Red Hati YAML-laiendusega) kontrollib nende järgi faile juba
+    kirjutamise ajal ja näitab võtmete selgitusi, kui faili esimene rida on näiteks
+    `# yaml-language-server: $schema=../../schemas/ametikoht.json`.
+    """
+    from .definitions.export import schema_files
+
+    try:
+        kaust.mkdir(parents=True, exist_ok=True)
+        for name, text in schema_files().items():
+            (kaust / name).write_text(text, encoding="utf-8")
+            typer.echo(f"  {_rel(kaust / name)}")
+    except OSError as exc:
+        _err(f"Viga: skeeme ei saanud kirjutada kausta {kaust}: {exc.strerror or exc}. Vali teine kaust.")
+        raise typer.Exit(1)
+
+
 def _rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

@@ -29,25 +29,29 @@ Pure: no I/O. User-facing messages are Estonian.
 
 from __future__ import annotations
 
-import re
 import statistics
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from pathlib import Path
+from typing import Literal
 
-from .estonian import (
-    annex_ranges,
-    capitalize_first,
-    format_date,
-    join_list,
-    parse_annex_ranges,
-    parse_date,
-    plural,
+from .definitions.ledger import Message, read_ledger, validate_ledger
+from .definitions.load import Source, YamlDoc
+from .definitions.model import (
+    DEFAULT_TITLE_MANY,
+    DEFAULT_TITLE_ONE,
+    Definitions,
+    Directive,
+    JobDescriptionRef,
+    Ledger,
+    LedgerDirective,
+    Revocation,
+    number_key,
 )
-from .definitions.model import Directive
-from .errors import RecordRefused
+from .errors import Problem, RecordRefused
+from .estonian import annex_ranges, format_date, join_list, plural
 
 __all__ = [
     "Source",
@@ -59,6 +63,8 @@ __all__ = [
     "RevokedPart",
     "RevocationGroup",
     "RecordRefused",
+    "DEFAULT_TITLE_ONE",
+    "DEFAULT_TITLE_MANY",
     "number_key",
     "in_force",
     "revocations_for",
@@ -71,92 +77,6 @@ __all__ = [
     "record",
     "ledger_from_data",
 ]
-
-Source = tuple[str, int | None]  # (file, line)
-Message = tuple[str, Source | None]  # (Estonian message, where)
-
-
-def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order of register numbers: "9" < "10", and "3-1/61-1" still sorts."""
-    parts = re.findall(r"\d+|\D+", str(number))
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
-
-
-# --- the model --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class Revocation:
-    """What a directive explicitly revoked: some annexes of an earlier directive, or all of it."""
-
-    number: str
-    date: date
-    annexes: frozenset[int] | None = None  # None: the whole directive
-    source: Source | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True, kw_only=True)
-class LedgerDirective:
-    """One directive in the ledger: what it approved and what it explicitly revoked."""
-
-    id: str | None = None  # the file in kaskkirjad/ ("2026-01"), when there is one
-    number: str
-    date: date
-    title: str = ""  # empty: the default title from the number of job descriptions
-    annexes: dict[int, str] = field(default_factory=dict)  # annex number -> post id
-    single_post: str | None = None  # approved ONE job description with no annexes
-    revokes: tuple[Revocation, ...] = ()
-    source: Source | None = field(default=None, compare=False)
-    annex_lines: dict[int, int] = field(default_factory=dict, compare=False)  # for messages
-
-    def __hash__(self) -> int:  # the dict field would make the generated hash fail
-        return hash((self.id, self.number, self.date))
-
-    @property
-    def key(self) -> tuple[date, tuple[tuple[int, int, str], ...]]:
-        """The replay order: (date, number)."""
-        return (self.date, number_key(self.number))
-
-    @property
-    def display_title(self) -> str:
-        if self.title:
-            return self.title
-        return Directive.default_title_for(len(self.job_descriptions()))
-
-    @property
-    def label(self) -> str:
-        """How messages name it: "käskkiri 23.12.2024 nr 192"."""
-        return f"käskkiri {format_date(self.date)} nr {self.number}"
-
-    def job_descriptions(self) -> list[JobDescriptionRef]:
-        if self.single_post is not None:
-            return [JobDescriptionRef(directive=self, annex=None, post=self.single_post)]
-        return [
-            JobDescriptionRef(directive=self, annex=n, post=p) for n, p in sorted(self.annexes.items())
-        ]
-
-    def is_same(self, number: str, on: date) -> bool:
-        return str(self.number) == str(number) and self.date == on
-
-
-Ledger = Sequence[LedgerDirective]
-
-
-@dataclass(frozen=True, kw_only=True)
-class JobDescriptionRef:
-    """One job description: the directive that approved it and its annex (None: no annexes)."""
-
-    directive: LedgerDirective
-    annex: int | None
-    post: str
-
-    @property
-    def key(self) -> tuple[date, str, int | None]:
-        return (self.directive.date, self.directive.number, self.annex)
-
-    def __hash__(self) -> int:
-        return hash((*self.key, self.post))
-
 
 Form = Literal["lisad", "kinnitatud", "pealkiri"]
 
@@ -335,13 +255,10 @@ def phrase_revocation(
 
 
 def revocation_phrase_for(
-    defs: Any, directive: Any
+    defs: Definitions, directive: Directive
 ) -> tuple[str | None, tuple[RevocationGroup, ...]]:
     """Point 2 for a directive of the model: (phrase or None, its groups, for review).
 
-    Duck-typed on the definitions model (`defs.ledger`, `defs.organisation.head.genitive`,
-    `defs.organisation.style.revocation_range`; `directive.annexes` / `.abolished` of post refs
-    with `post_id`, `.number`, `.date`) so that this module needs nothing but `estonian`.
     A signed directive sees history just before itself; a draft sees all of it (up to its date).
     """
     ledger: Ledger = defs.ledger or ()
@@ -352,14 +269,13 @@ def revocation_phrase_for(
     groups = revocations_for(
         ledger,
         [ref.post_id for ref in directive.annexes],
-        [ref.post_id for ref in getattr(directive, "abolished", ())],
+        [ref.post_id for ref in directive.abolished],
         on=on,
         before=before,
     )
     org = defs.organisation
-    phrase = phrase_revocation(
-        groups, head_genitive=org.head.genitive, style=org.style.revocation_range
-    )
+    style: Literal["kuni", "sidekriips"] = "sidekriips" if org.style.revocation_range == "sidekriips" else "kuni"
+    phrase = phrase_revocation(groups, head_genitive=org.head.genitive, style=style)
     return phrase, tuple(groups)
 
 
@@ -368,122 +284,7 @@ def revocations_of(groups: Iterable[RevocationGroup]) -> tuple[Revocation, ...]:
     return tuple(p.as_revocation() for g in groups for p in g.parts)
 
 
-# --- checks -----------------------------------------------------------------------------------
-
-
-def validate_ledger(ledger: Ledger, known_posts: Iterable[str]) -> list[Message]:
-    """Errors in the ledger, each with an Estonian message and its place."""
-    known = set(known_posts)
-    out: list[Message] = []
-
-    ids = Counter(d.id for d in ledger if d.id)
-    for d in ledger:
-        if d.id and ids[d.id] > 1:
-            out.append((f"Käskkiri {d.id} on ajaloos mitu korda ({d.label}).", d.source))
-
-    by_year: dict[tuple[int, str], list[LedgerDirective]] = defaultdict(list)
-    for d in ledger:
-        by_year[(d.date.year, str(d.number))].append(d)
-    for (year, number), same in by_year.items():
-        if len(same) > 1:
-            dates = join_list([format_date(d.date) for d in same])
-            for d in same:
-                out.append(
-                    (
-                        f"Number {number} on {year}. aastal kasutusel mitu korda ({dates}): "
-                        "ühel aastal saab ühte numbrit kasutada ühe korra.",
-                        d.source,
-                    )
-                )
-
-    for d in ledger:
-        if d.single_post is not None and d.annexes:
-            out.append(
-                (
-                    f"{capitalize_first(d.label)}: kas `ametijuhend` (üks ametijuhend ilma lisata) või "
-                    "`lisad`, mitte mõlemad.",
-                    d.source,
-                )
-            )
-        if d.single_post is None and not d.annexes:
-            out.append((f"{capitalize_first(d.label)} ei kinnita ühtegi ametijuhendit.", d.source))
-        for n in d.annexes:
-            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-                out.append(
-                    (f"{capitalize_first(d.label)}: lisa number {n!r} ei ole positiivne täisarv.", d.source)
-                )
-        posts_by_annex: dict[str, list[int]] = defaultdict(list)
-        for jd in d.job_descriptions():
-            if jd.post not in known:
-                where = f"lisa {jd.annex}" if jd.annex is not None else "ametijuhend"
-                out.append(
-                    (
-                        f'{capitalize_first(d.label)}, {where}: tundmatu ametikoht "{jd.post}" '
-                        f"(faili ametikohad/{jd.post}.yaml ei ole). Paranda id või lisa ametikoha fail.",
-                        _annex_source(d, jd.annex),
-                    )
-                )
-            if jd.annex is not None:
-                posts_by_annex[jd.post].append(jd.annex)
-        for post, annexes in posts_by_annex.items():
-            if len(annexes) > 1:
-                out.append(
-                    (
-                        f'{capitalize_first(d.label)} kinnitab ametikoha "{post}" ametijuhendi mitu korda '
-                        f"(lisad {join_list(str(a) for a in sorted(annexes))}).",
-                        d.source,
-                    )
-                )
-        for r in d.revokes:
-            out.extend(_check_revocation(ledger, d, r))
-    return out
-
-
-def _check_revocation(ledger: Ledger, d: LedgerDirective, r: Revocation) -> list[Message]:
-    where = r.source or d.source
-    cited = f"{format_date(r.date)} käskkirja nr {r.number}"  # genitive: the object revoked
-    target = _find(ledger, r.number, r.date)
-    if target is None:
-        same_number = sorted(t.date for t in ledger if str(t.number) == str(r.number))
-        hint = (
-            f" Ajaloos on nr {r.number} kuupäevaga "
-            f"{join_list([format_date(x) for x in same_number], last='ja')}: kas kuupäev on vale?"
-            if same_number
-            else " Kanna see käskkiri ajalukku (ajalugu.yaml)."
-        )
-        message = f"{capitalize_first(d.label)} tunnistab kehtetuks {cited}, mida ajaloos ei ole."
-        return [(message + hint, where)]
-    out: list[Message] = []
-    if target.key >= d.key:
-        out.append(
-            (
-                f"{capitalize_first(d.label)} tunnistab kehtetuks {cited}, mis ei ole varasem: "
-                "kehtetuks saab tunnistada ainult varasema käskkirja.",
-                where,
-            )
-        )
-    if r.annexes is not None:
-        if target.single_post is not None:
-            out.append(
-                (
-                    f"{capitalize_first(d.label)} tunnistab kehtetuks {cited} lisad, kuid "
-                    f"{target.label} kinnitas ühe ametijuhendi ilma lisadeta: jäta `lisad` ära.",
-                    where,
-                )
-            )
-        else:
-            missing = sorted(r.annexes - set(target.annexes))
-            if missing:
-                out.append(
-                    (
-                        f"{capitalize_first(d.label)} tunnistab kehtetuks {cited} "
-                        f"{plural(len(missing), 'lisa', 'lisad')} {annex_ranges(missing)}, "
-                        f"mida sellel käskkirjal ei ole.",
-                        where,
-                    )
-                )
-    return out
-
+# --- checks (the ledger's own errors: definitions.ledger.validate_ledger) ------------------
 
 SEQUENCE_TOLERANCE_DAYS = 45
 
@@ -604,169 +405,17 @@ def record(ledger: Ledger, directive: LedgerDirective) -> tuple[LedgerDirective,
     return (*ledger, directive)
 
 
-# --- from the YAML data (ajalugu.yaml) --------------------------------------------------------
-
-_DIRECTIVE_KEYS = {"id", "number", "kuupaev", "pealkiri", "lisad", "ametijuhend", "tunnistab_kehtetuks"}
-_REVOCATION_KEYS = {"number", "kuupaev", "lisad"}
-
-
-def _line(node: Any, key: Any = None) -> int | None:
-    """1-based line of a ruamel node (or of one of its keys); None for plain data."""
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return None
-    try:
-        return (lc.key(key)[0] if key is not None else lc.line) + 1
-    except Exception:
-        return None
-
-
-def _number(value: Any) -> str | None:
-    if isinstance(value, bool) or value is None or isinstance(value, float):
-        return None
-    text = str(value).strip()
-    return text or None
+# --- from already parsed data ------------------------------------------------------------------
 
 
 def ledger_from_data(
-    data: Any, file: str = "ajalugu.yaml"
+    data: object, file: str = "ajalugu.yaml"
 ) -> tuple[tuple[LedgerDirective, ...], list[Message]]:
-    """Build the ledger from parsed ajalugu.yaml (plain or ruamel data; lines kept when known).
+    """The ledger from parsed ajalugu.yaml data (plain or ruamel; lines kept when known).
 
-    Returns what could be read and every problem found, so that a run reports all of them.
+    Read by definitions.ledger, as the loader reads the file; for callers that hold the data.
+    Returns what could be read and every problem found.
     """
-    problems: list[Message] = []
-    if data is None:
-        return (), []
-    if not isinstance(data, Mapping) or not isinstance(data.get("kaskkirjad", []), list):
-        message = "Ajaloo fail peab olema kujul `kaskkirjad:` ja selle all käskkirjade loend."
-        return (), [(message, (file, _line(data)))]
-    extra = set(data) - {"kaskkirjad"}
-    for k in sorted(map(str, extra)):
-        problems.append((f"Tundmatu võti `{k}` (lubatud: kaskkirjad).", (file, _line(data, k))))
-    ledger: list[LedgerDirective] = []
-    for i, item in enumerate(data.get("kaskkirjad") or []):
-        src: Source = (file, _line(item) or _line(data["kaskkirjad"], i))
-        if not isinstance(item, Mapping):
-            problems.append((f"Käskkiri nr {i + 1} loendis peab olema võtmete ja väärtuste kogum.", src))
-            continue
-        for k in sorted(map(str, set(item) - _DIRECTIVE_KEYS)):
-            problems.append(
-                (
-                    f"Tundmatu võti `{k}` (lubatud: {', '.join(sorted(_DIRECTIVE_KEYS))}).",
-                    (file, _line(item, k) or src[1]),
-                )
-            )
-        number = _number(item.get("number"))
-        if number is None:
-            problems.append(("Käskkirja `number` puudub või on vale.", src))
-        try:
-            on = parse_date(item.get("kuupaev", ""))
-        except ValueError as e:
-            problems.append((f"`kuupaev`: {e}", (file, _line(item, "kuupaev") or src[1])))
-            on = None
-        annex_lines: dict[int, int] = {}
-        annexes, single = _approved(item, file, src, problems, annex_lines)
-        revokes = _revocations(item.get("tunnistab_kehtetuks"), item, file, src, problems)
-        if number is None or on is None:
-            continue
-        ident = item.get("id")
-        ledger.append(
-            LedgerDirective(
-                id=str(ident) if ident is not None else None,
-                number=number,
-                date=on,
-                title=str(item.get("pealkiri") or ""),
-                annexes=annexes,
-                annex_lines=annex_lines,
-                single_post=single,
-                revokes=revokes,
-                source=src,
-            )
-        )
-    return tuple(ledger), problems
-
-
-def _annex_source(d: LedgerDirective, annex: int | None) -> Source | None:
-    """The line of one annex of a ledger entry, else the entry's own line."""
-    if d.source is None or annex not in d.annex_lines:
-        return d.source
-    return (d.source[0], d.annex_lines[annex])
-
-
-def _approved(
-    item: Mapping, file: str, src: Source, problems: list[Message], lines: dict[int, int]
-) -> tuple[dict[int, str], str | None]:
-    raw = item.get("lisad")
-    annexes: dict[int, str] = {}
-    if isinstance(raw, list):  # Lisa 1, Lisa 2, ... in order
-        annexes = {i + 1: str(p) for i, p in enumerate(raw)}
-        for i in range(len(raw)):
-            line = _line(raw, i)
-            if line:
-                lines[i + 1] = line
-    elif isinstance(raw, Mapping):
-        for k, post in raw.items():
-            try:
-                n = int(str(k))
-            except ValueError:
-                problems.append(
-                    (f"`lisad`: võti {k!r} ei ole lisa number.", (file, _line(raw, k) or src[1]))
-                )
-                continue
-            annexes[n] = str(post)
-            line = _line(raw, k)
-            if line:
-                lines[n] = line
-    elif raw is not None:
-        problems.append(
-            ("`lisad` peab olema loend (lisa 1, 2, ...) või lisa number → ametikoht.", src)
-        )
-    single = item.get("ametijuhend")
-    return annexes, (str(single) if single is not None else None)
-
-
-def _revocations(
-    raw: Any, item: Mapping, file: str, src: Source, problems: list[Message]
-) -> tuple[Revocation, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        where = (file, _line(item, "tunnistab_kehtetuks") or src[1])
-        problems.append(("`tunnistab_kehtetuks` peab olema loend.", where))
-        return ()
-    out: list[Revocation] = []
-    for j, r in enumerate(raw):
-        rsrc: Source = (file, _line(r) or _line(raw, j) or src[1])
-        if not isinstance(r, Mapping):
-            problems.append(("`tunnistab_kehtetuks`: iga rida on kujul {number: ..., kuupaev: ...}.", rsrc))
-            continue
-        for k in sorted(map(str, set(r) - _REVOCATION_KEYS)):
-            problems.append((f"Tundmatu võti `{k}` (lubatud: kuupaev, lisad, number).", rsrc))
-        number = _number(r.get("number"))
-        if number is None:
-            problems.append(("`tunnistab_kehtetuks`: käskkirja `number` puudub.", rsrc))
-            continue
-        try:
-            on = parse_date(r.get("kuupaev", ""))
-        except ValueError as e:
-            problems.append((f"`tunnistab_kehtetuks`, `kuupaev`: {e}", rsrc))
-            continue
-        annexes: frozenset[int] | None = None
-        lisad = r.get("lisad")
-        try:
-            if isinstance(lisad, bool):
-                raise ValueError(f"`lisad`: {lisad!r} ei ole lisade loetelu.")
-            if isinstance(lisad, int):
-                annexes = frozenset({lisad})
-            elif isinstance(lisad, list):
-                annexes = frozenset(int(x) for x in lisad)
-            elif isinstance(lisad, str):
-                annexes = frozenset(parse_annex_ranges(lisad))
-            elif lisad is not None:
-                raise ValueError(f"`lisad`: {lisad!r} ei ole lisade loetelu.")
-        except (TypeError, ValueError) as e:
-            problems.append((f"`tunnistab_kehtetuks`: {e}", rsrc))
-            continue
-        out.append(Revocation(number=number, date=on, annexes=annexes, source=rsrc))
-    return tuple(out)
+    problems: list[Problem] = []
+    ledger = read_ledger(YamlDoc(Path(file), file, {} if data is None else data), problems)
+    return ledger, [(p.message, Source(str(p.file), p.line)) for p in problems]

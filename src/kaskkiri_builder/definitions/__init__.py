@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DefinitionError, Problem
+from .ledger import ledger_problems, read_ledger
 from .load import Source, YamlDoc, read_yaml
-from .model import Definitions
+from .model import Clause, Definitions, Directive, LedgerDirective, Organisation, Post
 from .schema import read_clauses, read_directive, read_organisation, read_post
 from .validate import cross_check
 
@@ -46,7 +47,7 @@ def load_definitions(root: Path, display_base: Path | None = None) -> Definition
         return doc
 
     org_path = root / "organisatsioon.yaml"
-    organisation = None
+    organisation: Organisation | None = None
     if not org_path.exists():
         problems.append(Problem("fail puudub. Loo organisatsioon.yaml (vt docs/definitions.md).", _rel(org_path, base)))
     else:
@@ -54,7 +55,7 @@ def load_definitions(root: Path, display_base: Path | None = None) -> Definition
         if doc is not None:
             organisation = read_organisation(doc, problems)
 
-    clauses = {}
+    clauses: dict[str, Clause] = {}
     clause_sources: dict[str, Source] = {}
     for path in _files(root / "klauslid"):
         doc = read(path)
@@ -72,7 +73,7 @@ def load_definitions(root: Path, display_base: Path | None = None) -> Definition
             clauses[cid] = clause
             clause_sources[cid] = clause.source
 
-    posts = {}
+    posts: dict[str, Post] = {}
     unreadable: set[str] = set()  # posts whose file is broken: not reported again as unknown
     for path in _files(root / "ametikohad"):
         doc = read(path)
@@ -82,7 +83,7 @@ def load_definitions(root: Path, display_base: Path | None = None) -> Definition
         else:
             posts[post.id] = post
 
-    directives = {}
+    directives: dict[str, Directive] = {}
     for path in _files(root / "kaskkirjad"):
         doc = read(path)
         if doc is not None:
@@ -90,13 +91,11 @@ def load_definitions(root: Path, display_base: Path | None = None) -> Definition
             if directive is not None:
                 directives[directive.id] = directive
 
-    ledger = None
+    ledger: tuple[LedgerDirective, ...] | None = None
     ledger_path = root / "ajalugu.yaml"
     if ledger_path.exists():
         doc = read(ledger_path)
         if doc is not None:
-            from .ledger import read_ledger
-
             ledger = read_ledger(doc, problems)
 
     if organisation is None:
@@ -104,8 +103,6 @@ def load_definitions(root: Path, display_base: Path | None = None) -> Definition
     defs = Definitions(str(root), organisation, clauses, posts, directives, ledger)
     problems.extend(cross_check(defs, unreadable))
     if ledger is not None and not unreadable:
-        from .ledger import ledger_problems
-
         problems.extend(ledger_problems(ledger, posts))
     if problems:
         raise DefinitionError(problems)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -20,9 +20,11 @@ from ruamel.yaml.reader import ReaderError
 from ..errors import Problem
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a value comes from: a definitions file (relative to the project) and a 1-based line."""
+class Source(NamedTuple):
+    """Where a value comes from: a definitions file (relative to the project) and a 1-based line.
+
+    A named tuple, so that `file, line = source` works where a plain pair was used before.
+    """
 
     file: str
     line: int | None = None
@@ -107,28 +109,21 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
     return YamlDoc(path, name, data), []
 
 
-def line_of_key(mapping: Any, key: Any) -> int | None:
+def line_of_key(mapping: object, key: object) -> int | None:
     """0-based line of a key in a ruamel mapping (None for plain dicts)."""
     if isinstance(mapping, CommentedMap):
         try:
-            return mapping.lc.key(key)[0]
+            return int(mapping.lc.key(key)[0])
         except (KeyError, TypeError):
-            return mapping.lc.line
+            return int(mapping.lc.line)
     return None
 
 
-def line_of_item(seq: Any, index: int) -> int | None:
+def line_of_item(seq: object, index: int) -> int | None:
     """0-based line of an item in a ruamel sequence."""
     if isinstance(seq, CommentedSeq):
         try:
-            return seq.lc.item(index)[0]
+            return int(seq.lc.item(index)[0])
         except (KeyError, TypeError, IndexError):
-            return seq.lc.line
-    return None
-
-
-def line_of(node: Any) -> int | None:
-    """0-based line where a mapping or sequence starts."""
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        return node.lc.line
+            return int(seq.lc.line)
     return None

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import datetime as dt
+import re
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from ..estonian import capitalize_first
+from ..estonian import capitalize_first, format_date
 from .load import Source
 
 DEFAULT_CLOSING = "lopurida"  # the shared clause of the annexes' last line
+DEFAULT_TITLE_ONE = "Ametijuhendi kinnitamine"  # a directive's title when it has none
+DEFAULT_TITLE_MANY = "Ametijuhendite kinnitamine"
 QUALIFIER = "(ülesannete ulatuses, mis ei seisne avaliku võimu teostamises)"  # see PostGroup
 
 
@@ -271,7 +275,7 @@ class Directive:
     @staticmethod
     def default_title_for(job_descriptions: int) -> str:
         """The title when none is given: singular for one job description, else plural."""
-        return "Ametijuhendi kinnitamine" if job_descriptions == 1 else "Ametijuhendite kinnitamine"
+        return DEFAULT_TITLE_ONE if job_descriptions == 1 else DEFAULT_TITLE_MANY
 
     @property
     def default_title(self) -> str:
@@ -287,4 +291,86 @@ class Definitions:
     clauses: dict[str, Clause]
     posts: dict[str, Post]
     directives: dict[str, Directive]
-    ledger: Any = None  # history.Ledger, when definitions/ajalugu.yaml exists
+    ledger: tuple[LedgerDirective, ...] | None = None  # when definitions/ajalugu.yaml exists
+
+
+# --- the ledger (ajalugu.yaml) ------------------------------------------------------------------
+
+
+def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of register numbers: "9" < "10", and "3-1/61-1" still sorts."""
+    parts = re.findall(r"\d+|\D+", str(number))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Revocation:
+    """What a directive explicitly revoked: some annexes of an earlier directive, or all of it."""
+
+    number: str
+    date: dt.date
+    annexes: frozenset[int] | None = None  # None: the whole directive
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LedgerDirective:
+    """One directive in the ledger: what it approved and what it explicitly revoked."""
+
+    id: str | None = None  # the file in kaskkirjad/ ("2026-01"), when there is one
+    number: str
+    date: dt.date
+    title: str = ""  # empty: the default title from the number of job descriptions
+    annexes: dict[int, str] = field(default_factory=dict)  # annex number -> post id
+    single_post: str | None = None  # approved ONE job description with no annexes
+    revokes: tuple[Revocation, ...] = ()
+    source: Source | None = field(default=None, compare=False)
+    annex_lines: dict[int, int] = field(default_factory=dict, compare=False)  # for messages
+
+    def __hash__(self) -> int:  # the dict field would make the generated hash fail
+        return hash((self.id, self.number, self.date))
+
+    @property
+    def key(self) -> tuple[dt.date, tuple[tuple[int, int, str], ...]]:
+        """The replay order: (date, number)."""
+        return (self.date, number_key(self.number))
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return Directive.default_title_for(len(self.job_descriptions()))
+
+    @property
+    def label(self) -> str:
+        """How messages name it: "käskkiri 23.12.2024 nr 192"."""
+        return f"käskkiri {format_date(self.date)} nr {self.number}"
+
+    def job_descriptions(self) -> list[JobDescriptionRef]:
+        if self.single_post is not None:
+            return [JobDescriptionRef(directive=self, annex=None, post=self.single_post)]
+        return [
+            JobDescriptionRef(directive=self, annex=n, post=p) for n, p in sorted(self.annexes.items())
+        ]
+
+    def is_same(self, number: str, on: dt.date) -> bool:
+        return str(self.number) == str(number) and self.date == on
+
+
+Ledger = Sequence[LedgerDirective]
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobDescriptionRef:
+    """One job description: the directive that approved it and its annex (None: no annexes)."""
+
+    directive: LedgerDirective
+    annex: int | None
+    post: str
+
+    @property
+    def key(self) -> tuple[dt.date, str, int | None]:
+        return (self.directive.date, self.directive.number, self.annex)
+
+    def __hash__(self) -> int:
+        return hash((*self.key, self.post))

@@ -8,23 +8,30 @@ or clause that does not exist, a unit that does not exist, an annex listed twice
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
 from ..errors import Problem
-from .model import Definitions, DutyClause, PostRefList, RowsClause, TextClause
+from .load import Source
+from .model import Clause, Definitions, DutyClause, PostRefList, RowsClause, TextClause
 
 
-def unknown_reference(what: str, name: str, known) -> str:
+def unknown_reference(what: str, name: str, known: Iterable[str]) -> str:
     """Estonian: a reference to something that does not exist, with the nearest existing name."""
     near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
     hint = f' Kas mõtlesid "{near[0]}"?' if near else ""
     return f'viide {what} "{name}", mida pole olemas.{hint} Paranda viide või lisa puuduv definitsioon.'
 
 
-def cross_check(defs: Definitions, unreadable: set[str] = frozenset()) -> list[Problem]:
+def cross_check(defs: Definitions, unreadable: Iterable[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
     units = defs.organisation.units
     posts = defs.posts
     clauses = defs.clauses
+    unreadable = set(unreadable)
+
+    for unit in units.values():
+        if unit.parent and unit.parent not in units:
+            problems.append(unit.source.problem(unknown_reference("struktuuriüksust", unit.parent, units)))
 
     def check_refs(lst: PostRefList | None) -> None:
         if lst is None:
@@ -42,7 +49,7 @@ def cross_check(defs: Definitions, unreadable: set[str] = frozenset()) -> list[P
                     )
                 )
 
-    def check_clause(clause_id: str, source, kind: type, not_kind: str) -> None:
+    def check_clause(clause_id: str, source: Source, kind: type[Clause], not_kind: str) -> None:
         clause = clauses.get(clause_id)
         if clause is None:
             problems.append(source.problem(unknown_reference("klauslile", clause_id, clauses)))
