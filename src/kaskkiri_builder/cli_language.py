@@ -190,8 +190,9 @@ def install() -> None:
         group.collect_usage_pieces = _wrap_usage(group.collect_usage_pieces)
     click_types = importlib.import_module("click.types")
     for cls in vars(click_types).values():
-        if isinstance(cls, type) and isinstance(getattr(cls, "name", None), str):
-            cls.name = TYPE_LABELS.get(cls.name, cls.name)
+        label = getattr(cls, "name", None)
+        if isinstance(cls, type) and isinstance(label, str):
+            setattr(cls, "name", TYPE_LABELS.get(label, label))  # noqa: B010 - a class attribute
 
 
 def _estonian_constant(value: str) -> str:

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pypdf
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
     ArrayObject,
@@ -109,7 +110,7 @@ def make_signing_pdf(parts: list[Part], out: Path, meta: PdfMetadata) -> dict[Pa
         start = 0
         for part in parts:
             n = counts[part.pdf]
-            writer.set_page_label(start, start + n - 1, style="/D", prefix=part.label, start=1)
+            writer.set_page_label(start, start + n - 1, style=PageLabelStyle.DECIMAL, prefix=part.label, start=1)
             start += n
         writer.page_mode = "/UseOutlines"
         viewer = DictionaryObject()
@@ -275,6 +276,7 @@ def _set_metadata(
     }
     writer.xmp_metadata = _xmp_packet(meta, pdfa, producer, xmp_date).encode("utf-8")
     stream = writer.root_object["/Metadata"].get_object()
+    assert isinstance(stream, DictionaryObject)  # pypdf just wrote it from xmp_metadata
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
     stream.pop(NameObject("/Filter"), None)  # PDF/A: the metadata stream stays readable

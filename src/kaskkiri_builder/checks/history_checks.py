@@ -64,7 +64,7 @@ def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
                 number=str(directive.number),
                 date=signed,
                 annexes={n: r.post_id for n, r in enumerate(directive.annexes, start=1)},
-                source=(directive.source.file, directive.source.line),
+                source=directive.source,
             )
         )
         for e in ledger:

@@ -54,7 +54,7 @@ def load_vabamorf() -> _MorfClass:
 
     Importing estnltk is most of the cost (it pulls in pandas); nothing is downloaded.
     """
-    from estnltk.vabamorf.morf import Vabamorf  # type: ignore[import-untyped]
+    from estnltk.vabamorf.morf import Vabamorf
 
     morf: _MorfClass = Vabamorf
     morf.instance().spellcheck(["tere"], suggestions=False)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
-from ..estonian import capitalize_first, format_date
+from ..estonian import RangeStyle, capitalize_first, format_date
 from .load import Source
 
 DEFAULT_CLOSING = "lopurida"  # the shared clause of the annexes' last line
@@ -81,8 +81,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Style:
-    approval_range: str = "sidekriips"  # point 1: "lisadele 1-11"
-    revocation_range: str = "kuni"  # point 2: "lisad 1 kuni 2"
+    approval_range: RangeStyle = "sidekriips"  # point 1: "lisadele 1-11"
+    revocation_range: RangeStyle = "kuni"  # point 2: "lisad 1 kuni 2"
 
 
 @dataclass(frozen=True)

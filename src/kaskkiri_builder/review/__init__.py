@@ -53,11 +53,9 @@ def redline_file_name(number: int, post_id: str, total: int) -> str:
 
 
 def _run_checks(defs: Definitions, directive_id: str) -> tuple[list[Finding] | None, str | None]:
-    """The findings of `kaskkiri check`, or why there are none (the checks are optional here)."""
-    try:
-        from ..checks.run import run_checks  # type: ignore[import-not-found]
-    except ImportError:
-        return None, "Kontrollid (kaskkiri check) ei ole selles versioonis saadaval."
+    """The findings of `kaskkiri check` (spelling included), as the reviewer would get them."""
+    from ..checks.run import run_checks
+
     return list(run_checks(defs, directive_id)), None
 
 
@@ -115,7 +113,7 @@ def abolished_earlier(defs: Definitions, rd: ResolvedDirective) -> set[str]:
         return set()
     d = rd.directive
     # History as point 2 sees it: a signed directive just before itself, a draft up to its date.
-    on, before = (d.date, None) if d.is_draft else (None, (d.date, str(d.number)))
+    on, before = (d.date, None) if d.is_draft or d.date is None else (None, (d.date, str(d.number)))
     current = history.in_force(defs.ledger, on=on, before=before)
     cut = None if before is None else (before[0], history.number_key(before[1]))
     seen = {

@@ -113,7 +113,7 @@ def substitutions(defs: Definitions, posts: set[str]) -> dict[tuple[str, str], s
     def add(sub: str, subbed: str) -> None:
         if sub == subbed or sub not in posts or subbed not in posts:
             return
-        key = tuple(sorted((sub, subbed)))
+        key = (sub, subbed) if sub < subbed else (subbed, sub)
         out.setdefault(key, set()).add(f"{sub}>{subbed}")
 
     for pid in sorted(posts):

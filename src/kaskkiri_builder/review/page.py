@@ -84,7 +84,7 @@ class FindingGroup(NamedTuple):
 class SeverityCount(NamedTuple):
     label: str
     plural: str
-    count: int
+    total: int
 
 
 class ClauseCell(NamedTuple):
