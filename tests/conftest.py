@@ -1,84 +1,57 @@
-"""Shared fixtures: a private copy of the bundled example project, and the reference text."""
+"""Fixtures over the toolkit (tests/toolkit.py): the example project, the CLI, shared builds."""
 
 from __future__ import annotations
 
-import re
-import shutil
+import json
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-REFERENCE = FIXTURES / "ska-2026-01-nr1.txt"
+from toolkit import cli as run_cli
+from toolkit import copy_example
 
 
-def copy_example(dest: Path) -> Path:
-    """A copy of the example (definitions, templates, archive) that a test may change freely."""
-    shutil.copytree(ROOT / "definitions", dest / "definitions")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copytree(ROOT / "arhiiv", dest / "arhiiv")
-    return dest
+# Fixtures that run LibreOffice: a test that uses one must be marked `libreoffice`.
+LIBREOFFICE_FIXTURES = {"example_2026_01_full"}
+
+
+def pytest_collection_modifyitems(items):
+    unmarked = [item.nodeid for item in items
+                if LIBREOFFICE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                and item.get_closest_marker("libreoffice") is None]
+    if unmarked:
+        raise pytest.UsageError(f"mark these tests @pytest.mark.libreoffice: {unmarked}")
+
+
+@pytest.fixture(autouse=True)
+def _no_libreoffice_unless_marked(request, monkeypatch):
+    """A test not marked `libreoffice` finds no LibreOffice, so one that needs it without the
+    marker fails instead of passing wherever LibreOffice happens to be installed."""
+    if request.node.get_closest_marker("libreoffice") is None:
+        monkeypatch.setenv("KASKKIRI_SOFFICE", "/nonexistent/soffice-for-unmarked-tests")
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
+    """A private copy of the bundled example project."""
     return copy_example(tmp_path / "projekt")
 
 
-def reference_spots():
-    """The whole reference, one text-check spot per line, with the annex each line belongs to."""
-    from kaskkiri_builder.checks.findings import TextSpot
-
-    spots, annex = [], None
-    for number, line in enumerate(REFERENCE.read_text(encoding="utf-8").splitlines(), start=1):
-        m = re.search(r"\bLisa (\d+)\s*$", line)
-        if m:
-            annex = int(m.group(1))
-        spots.append(TextSpot(line, file=REFERENCE.name, line=number, annex=annex))
-    return spots
+@pytest.fixture(scope="session")
+def cli():
+    """Runs `kaskkiri` in a project folder: `cli(project, "build", "2026-02", code=0)`."""
+    return run_cli
 
 
-ESTONIAN = "Õunapuu äärel öösel üritas šokolaadi žürii"  # õäöüšž must survive fonts and text layer
-
-
-def make_docx(path: Path, heading: str, pages: int = 1) -> Path:
-    """A small Word file: a heading, then `pages` pages of Estonian text ("lk N")."""
-    from docx import Document
-
-    doc = Document()
-    doc.add_heading(heading, level=0)
-    for i in range(pages):
-        if i:
-            doc.add_page_break()
-        doc.add_paragraph(f"{heading}: {ESTONIAN} (lk {i + 1}).")
-    doc.save(path)
-    return path
-
-
-def fold(text: str) -> str:
-    """Whitespace folded: every run of white space becomes one space."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
-_HEADING = re.compile(
-    r"KINNITATUD\s+Sotsiaalkindlustusameti\s+peadirektori\s+07\.01\.2026\s+käskkirjaga\s+nr\s+1\s+Lisa\s+(\d+)"
-)
-
-
-def reference_parts() -> tuple[str, dict[int, str]]:
-    """The reference split into the directive's text and each annex's text (heading included)."""
-    text = REFERENCE.read_text(encoding="utf-8")
-    lines = [l for l in text.splitlines() if not l.startswith("|")]  # the register's tables
-    body = "\n".join(lines)
-    start = body.index("KÄSKKIRI")
-    matches = list(_HEADING.finditer(body))
-    directive = body[start : matches[0].start()]
-    annexes = {}
-    for m, nxt in zip(matches, matches[1:] + [None]):
-        annexes[int(m.group(1))] = body[m.start() : nxt.start() if nxt else len(body)]
-    return fold(directive), {n: fold(t) for n, t in annexes.items()}
+@pytest.fixture(scope="session")
+def example_2026_01_full(tmp_path_factory) -> tuple[Path, dict]:
+    """One full build of 2026-01 (Word, PDF, signing PDF, container), shared by every test that
+    reads it and none that changes it: (output folder, manifest)."""
+    project = copy_example(tmp_path_factory.mktemp("example-full"))
+    run_cli(project, "build", "2026-01")
+    folder = project / "output/2026-01"
+    return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

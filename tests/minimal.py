@@ -1,4 +1,9 @@
-"""A minimal valid project written from strings, for tests of the core that need definitions."""
+"""Legacy: a minimal project written from YAML strings, kept only for tests/test_review.py.
+
+Every other test uses the toolkit's small project (toolkit.small_project / write_project). When
+test_review.py moves to it (its edits become edits of the data, not of these strings), delete
+this file.
+"""
 
 from __future__ import annotations
 

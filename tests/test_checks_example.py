@@ -3,15 +3,13 @@ defects a reviewer finds in the published text, and nothing that the text does n
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kaskkiri_builder.checks.findings import Finding, Severity
 from kaskkiri_builder.checks.run import run_checks
 from kaskkiri_builder.definitions import load_definitions
+from toolkit import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 # 2026-01 is recorded: its definitions as signed are in the archive (the draft 2026-02 has
 # since changed two of its posts in definitions/).
 DEFINITIONS = ROOT / "arhiiv" / "2026-01" / "definitions"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from checks_helpers import base, kinds, load
-
 from kaskkiri_builder import history
 from kaskkiri_builder.checks.findings import Severity
 from kaskkiri_builder.checks.history_checks import check_history
+from toolkit import kinds, load_project, small_project
 
 EARLIER = {"number": 5, "kuupaev": "01.06.2025", "lisad": {1: "juht", 2: "spets", 3: "osakonna-juhataja"}}
 
@@ -18,19 +17,19 @@ def _ledger(*entries):
 
 
 def test_no_ledger_no_findings(tmp_path):
-    assert check_history(load(tmp_path, base()), "d1") == []
+    assert check_history(load_project(tmp_path, small_project()), "d1") == []
 
 
 def test_clean_ledger_no_findings(tmp_path):
-    p = base()
+    p = small_project()
     p["ledger"] = _ledger(EARLIER, {"number": 9, "kuupaev": "01.09.2025", "ametijuhend": "noustaja"})
-    assert check_history(load(tmp_path, p), "d1") == []
+    assert check_history(load_project(tmp_path, p), "d1") == []
 
 
 def test_number_dated_before_a_lower_number(tmp_path):
-    p = base()
+    p = small_project()
     p["ledger"] = _ledger(EARLIER, {"number": 9, "kuupaev": "01.03.2025", "ametijuhend": "noustaja"})
-    [f] = check_history(load(tmp_path, p), "d1")
+    [f] = check_history(load_project(tmp_path, p), "d1")
     assert (f.kind, f.severity, f.annex) == ("numbrijarjestus", Severity.HOIATUS, None)
     assert f.file.endswith("ajalugu.yaml") and f.line is not None
     assert "nr 9 (01.03.2025) on dateeritud varem kui väiksema numbriga nr 5" in f.message
@@ -38,19 +37,19 @@ def test_number_dated_before_a_lower_number(tmp_path):
 
 def test_new_directive_whose_number_does_not_fit(tmp_path):
     """A signed directive not yet recorded: its number and date join the year's sequence."""
-    p = base()
+    p = small_project()
     p["ledger"] = _ledger(EARLIER)
     p["directives"]["d1"].update(number=3, kuupaev="01.07.2025")
-    [f] = check_history(load(tmp_path, p), "d1")
+    [f] = check_history(load_project(tmp_path, p), "d1")
     assert f.kind == "numbrijarjestus" and f.file.endswith("ajalugu.yaml")
     assert "nr 5 (01.06.2025)" in f.message and "väiksema numbriga nr 3" in f.message
 
 
 def test_new_directive_reusing_a_number(tmp_path):
-    p = base()
+    p = small_project()
     p["ledger"] = _ledger(EARLIER)
     p["directives"]["d1"].update(number=5, kuupaev="01.07.2025")
-    findings = check_history(load(tmp_path, p), "d1")
+    findings = check_history(load_project(tmp_path, p), "d1")
     assert "ajalugu" in kinds(findings)
     [f] = [f for f in findings if f.kind == "ajalugu"]
     assert "number 5 on 2025. aastal juba kasutatud" in f.message
@@ -58,7 +57,7 @@ def test_new_directive_reusing_a_number(tmp_path):
 
 def test_revocation_of_a_directive_missing_from_the_ledger(tmp_path):
     """The loader refuses such a ledger; the check reports it too when given one."""
-    defs = load(tmp_path, base())
+    defs = load_project(tmp_path, small_project())
     ledger, problems = history.ledger_from_data(
         _ledger(dict(EARLIER, tunnistab_kehtetuks=[{"number": 2, "kuupaev": "01.02.2025"}])),
         "definitions/ajalugu.yaml",
@@ -71,45 +70,45 @@ def test_revocation_of_a_directive_missing_from_the_ledger(tmp_path):
 
 
 def test_recorded_directive_with_other_annexes(tmp_path):
-    p = base()
+    p = small_project()
     p["directives"]["d1"].update(number=1, kuupaev="07.01.2026")
     p["ledger"] = _ledger(
         EARLIER,
         {"id": "d1", "number": 1, "kuupaev": "07.01.2026", "lisad": ["juht", "noustaja", "spets"],
          "tunnistab_kehtetuks": [{"number": 5, "kuupaev": "01.06.2025", "lisad": "1 kuni 2"}]},
     )
-    findings = check_history(load(tmp_path, p), "d1")
+    findings = check_history(load_project(tmp_path, p), "d1")
     assert [(f.kind, f.annex) for f in findings] == [("ajalugu", 2), ("ajalugu", 3)]
     assert 'Lisa 2: käskkirja failis "spets", ajaloos' in findings[0].message
     assert findings[0].file.endswith("kaskkirjad/d1.yaml")
 
 
 def test_recorded_point_2_that_differs_from_the_computed_one(tmp_path):
-    p = base()
+    p = small_project()
     p["directives"]["d1"].update(number=1, kuupaev="07.01.2026")
     p["ledger"] = _ledger(
         EARLIER,
         {"id": "d1", "number": 1, "kuupaev": "07.01.2026", "lisad": ["juht", "spets", "noustaja"],
          "tunnistab_kehtetuks": [{"number": 5, "kuupaev": "01.06.2025", "lisad": 1}]},
     )
-    [f] = check_history(load(tmp_path, p), "d1")
+    [f] = check_history(load_project(tmp_path, p), "d1")
     assert (f.kind, f.severity) == ("ajalugu", Severity.HOIATUS)
     assert "ainult arvutatud 01.06.2025 nr 5 (lisad 1 ja 2); ainult ajaloos 01.06.2025 nr 5 (lisa 1)" in f.message
 
 
 def test_recorded_directive_that_agrees(tmp_path):
-    p = base()
+    p = small_project()
     p["directives"]["d1"].update(number=1, kuupaev="07.01.2026")
     p["ledger"] = _ledger(
         EARLIER,
         {"id": "d1", "number": 1, "kuupaev": "07.01.2026", "lisad": ["juht", "spets", "noustaja"],
          "tunnistab_kehtetuks": [{"number": 5, "kuupaev": "01.06.2025", "lisad": "1 kuni 2"}]},
     )
-    assert check_history(load(tmp_path, p), "d1") == []
+    assert check_history(load_project(tmp_path, p), "d1") == []
 
 
 def test_recorded_title_that_differs(tmp_path):
-    p = base()
+    p = small_project()
     p["directives"]["d1"].update(number=1, kuupaev="07.01.2026")
     p["ledger"] = _ledger(
         EARLIER,
@@ -117,6 +116,6 @@ def test_recorded_title_that_differs(tmp_path):
          "lisad": ["juht", "spets", "noustaja"],
          "tunnistab_kehtetuks": [{"number": 5, "kuupaev": "01.06.2025", "lisad": "1 kuni 2"}]},
     )
-    [f] = check_history(load(tmp_path, p), "d1")
+    [f] = check_history(load_project(tmp_path, p), "d1")
     assert f.kind == "ajalugu"
     assert 'pealkiri on "Ametijuhendite kinnitamine", ajaloos' in f.message

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from checks_helpers import base, load
 
 from kaskkiri_builder.checks.findings import Severity
 from kaskkiri_builder.checks.requirements import _bad_levels, check_requirements
+from toolkit import load_project, small_project
 
 
 def test_clean_requirements_have_no_findings(tmp_path):
-    assert check_requirements(load(tmp_path, base()), "d1") == []
+    assert check_requirements(load_project(tmp_path, small_project()), "d1") == []
 
 
 @pytest.mark.parametrize(
@@ -39,9 +39,9 @@ def test_levels_outside_cefr(text, token, suggestion):
 
 
 def test_level_finding_has_place_and_fix(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["nouded"]["keeleoskus"] = "Eesti keele oskus tasemel C3. Vene keele oskus tasemel B."
-    findings = check_requirements(load(tmp_path, p), "d1")
+    findings = check_requirements(load_project(tmp_path, p), "d1")
     assert [(f.kind, f.severity, f.annex) for f in findings] == [("keeletase", Severity.VIGA, 2)] * 2
     assert findings[0].file.endswith("ametikohad/spets.yaml")
     assert 'Keeleoskuse tase "C3"' in findings[0].message and "kirjuta C1 või C2" in findings[0].message
@@ -49,39 +49,39 @@ def test_level_finding_has_place_and_fix(tmp_path):
 
 
 def test_empty_duty_text(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["ulesanded"][0]["ulesanne"] = " "
-    [f] = check_requirements(load(tmp_path, p), "d1")
+    [f] = check_requirements(load_project(tmp_path, p), "d1")
     assert (f.kind, f.severity, f.annex) == ("tuhi_tekst", Severity.VIGA, 2)
     assert "Ülesande 2.1 tekst on tühi" in f.message
 
 
 def test_empty_results_override(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["ulesanded"][2] = {"klausel": "uhekordsed", "tulemused": []}
-    [f] = check_requirements(load(tmp_path, p), "d1")
+    [f] = check_requirements(load_project(tmp_path, p), "d1")
     assert f.kind == "tuhi_tekst" and "Ülesandel 2.3 pole ühtegi oodatavat tulemust" in f.message
 
 
 def test_empty_result(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["ulesanded"][0]["tulemused"] = ["Teenus on korraldatud.", ""]
-    [f] = check_requirements(load(tmp_path, p), "d1")
+    [f] = check_requirements(load_project(tmp_path, p), "d1")
     assert f.kind == "tuhi_tekst" and "Ülesande 2.1 2. tulemus on tühi" in f.message
 
 
 def test_result_that_repeats_the_duty(tmp_path):
-    p = base()
+    p = small_project()
     duty = p["posts"]["spets"]["ulesanded"][0]
     duty["tulemused"] = [duty["ulesanne"]]
-    [f] = check_requirements(load(tmp_path, p), "d1")
+    [f] = check_requirements(load_project(tmp_path, p), "d1")
     assert (f.kind, f.severity, f.annex) == ("tulemus_kordab_ulesannet", Severity.HOIATUS, 2)
     assert "Ülesande 2.1 tulemus kordab sõna-sõnalt ülesande teksti" in f.message
 
 
 def test_clause_result_that_repeats_the_duty_is_reported_once(tmp_path):
-    p = base()
+    p = small_project()
     p["clauses"]["kirjad"]["tulemused"] = [p["clauses"]["kirjad"]["ulesanne"]]
-    [f] = check_requirements(load(tmp_path, p), "d1")
+    [f] = check_requirements(load_project(tmp_path, p), "d1")
     assert f.file.endswith("klauslid/klauslid.yaml") and f.annex == 1
     assert "Klauslit kasutavad lisad 1, 2 ja 3" in f.message

@@ -5,30 +5,30 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from checks_helpers import base, line_of, load, write
 
 from kaskkiri_builder.checks.findings import Finding, Quote, Severity
 from kaskkiri_builder.checks.run import _covered, run_checks
 from kaskkiri_builder.checks.spots import collect, text_spots
 from kaskkiri_builder.definitions import Source, load_definitions
 from kaskkiri_builder.errors import DefinitionError
+from toolkit import line_of, load_project, small_project, write_project
 
 
 def test_clean_project_has_no_findings_at_all(tmp_path):
-    assert run_checks(load(tmp_path, base()), "d1") == []
+    assert run_checks(load_project(tmp_path, small_project()), "d1") == []
 
 
 def test_unknown_directive_is_an_error(tmp_path):
     with pytest.raises(DefinitionError):
-        run_checks(load(tmp_path, base()), "puudub")
+        run_checks(load_project(tmp_path, small_project()), "puudub")
 
 
 def test_findings_are_sorted_by_annex_file_line_kind(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["noustaja"]["eritingimused"] = "Eritingimused määratakse töölepingus"
     p["posts"]["spets"]["nouded"]["keeleoskus"] = "Eesti keele oskus tasemel C3."
     p["directives"]["d1"]["pealkiri"] = "Ametijuhendi kinnitamine"
-    findings = run_checks(load(tmp_path, p), "d1", text_checks=False)
+    findings = run_checks(load_project(tmp_path, p), "d1", text_checks=False)
     assert [(f.annex, f.kind) for f in findings] == [
         (None, "pealkiri"),
         (2, "keeletase"),
@@ -37,9 +37,9 @@ def test_findings_are_sorted_by_annex_file_line_kind(tmp_path):
 
 
 def test_text_spots_render_clauses_with_the_post_parameters(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["ulesanded"][2] = {"klausel": "uhekordsed", "parameetrid": {"tegevus": "teostamine"}}
-    spots = text_spots(load(tmp_path, p), "d1")
+    spots = text_spots(load_project(tmp_path, p), "d1")
     duty = [s for s in spots if s.field == "uhekordsed.ulesanne"]
     assert [(s.text, s.annex) for s in duty] == [
         ("Vahetu juhi antud muude ühekordsete ülesannete täitmine.", 1),
@@ -52,16 +52,16 @@ def test_text_spots_render_clauses_with_the_post_parameters(tmp_path):
 
 
 def test_sibling_groups(tmp_path):
-    collected = collect(load(tmp_path, base()), "d1")
+    collected = collect(load_project(tmp_path, small_project()), "d1")
     sizes = sorted(len(g) for g in collected.groups)
     # per annex: 3 duty texts and 3 results; across annexes: eesmärk and the five requirements
     assert sizes == [3] * 6 + [3] * 6
 
 
 def test_shared_clause_defect_is_reported_once_with_its_annexes(tmp_path):
-    p = base()
+    p = small_project()
     p["clauses"]["kirjad"]["tulemused"] = ["Kavandid on koostatud korrektselt ja tähtaegselt vastavalt kehtestatud nõuetele.."]
-    root = write(tmp_path, p)
+    root = write_project(tmp_path, p)
     findings = [f for f in run_checks(load_definitions(root), "d1") if f.kind == "kirjavahemargid"]
     [f] = findings
     assert f.file.endswith("klauslid/klauslid.yaml") and f.annex == 1
@@ -69,9 +69,9 @@ def test_shared_clause_defect_is_reported_once_with_its_annexes(tmp_path):
 
 
 def test_parameter_slip_is_reported_where_the_parameter_is_set(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["ulesanded"][2] = {"klausel": "uhekordsed", "parameetrid": {"tegevus": "täitmne"}}
-    root = write(tmp_path, p)
+    root = write_project(tmp_path, p)
     [f] = run_checks(load_definitions(root), "d1")
     assert f.kind == "oigekiri" and '"täitmne"' in f.message
     assert f.file.endswith("ametikohad/spets.yaml") and f.annex == 2
@@ -80,14 +80,14 @@ def test_parameter_slip_is_reported_where_the_parameter_is_set(tmp_path):
 
 
 def test_missing_list_comma_is_reported_once(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["teenistuskoht"] = "spetsialist (PSK)"
     p["posts"]["noustaja"]["teenistuskoht"] = "nõustaja (kriisitelefon)"
     p["posts"]["juht"]["alluvad"] = {
         "ametikohad": ["spets", "noustaja"],
         "tekst": "Spetsialist (PSK) nõustaja (kriisitelefon)",
     }
-    root = write(tmp_path, p)
+    root = write_project(tmp_path, p)
     line = line_of(root / "ametikohad" / "juht.yaml", "tekst:")
     at_line = [f for f in run_checks(load_definitions(root), "d1") if f.line == line and f.file.endswith("juht.yaml")]
     assert [f.kind for f in at_line] == ["loetelu_tekst"]
@@ -95,20 +95,20 @@ def test_missing_list_comma_is_reported_once(tmp_path):
 
 
 def test_misspelling_quoted_by_a_drift_finding_is_not_repeated(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["ulesanded"][1] = {
         "ulesanne": p["clauses"]["kirjad"]["ulesanne"],
         "tulemused": ["Kavandid on koostatud korrektselt ja tähtaegslt vastavalt kehtestatud nõuetele."],
     }
-    findings = run_checks(load(tmp_path, p), "d1")
+    findings = run_checks(load_project(tmp_path, p), "d1")
     assert [f.kind for f in findings] == ["klausli_triiv"]
     assert '"ja tähtaegslt vastavalt"' in findings[0].message
 
 
 def test_text_checks_can_be_left_out(tmp_path):
-    p = base()
+    p = small_project()
     p["posts"]["spets"]["eesmark"] = "Teenuse korraldamine.."
-    defs = load(tmp_path, p)
+    defs = load_project(tmp_path, p)
     assert run_checks(defs, "d1", text_checks=False) == []
     assert [f.kind for f in run_checks(defs, "d1")] == ["kirjavahemargid"]
 

@@ -13,10 +13,7 @@ from pypdf import PdfReader
 from kaskkiri_builder import convert
 from kaskkiri_builder.convert import convert_to_pdf, find_soffice
 from kaskkiri_builder.errors import ConversionError, ConverterMissing
-from conftest import ESTONIAN, make_docx
-
-
-
+from toolkit import ESTONIAN, libreoffice_timeout, make_docx
 
 
 def write_script(path: Path, body: str) -> str:
@@ -55,10 +52,12 @@ def docx_files(tmp_path_factory) -> list[Path]:
 # --- the real LibreOffice ----------------------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_soffice_is_found():
     assert find_soffice() is not None
 
 
+@pytest.mark.libreoffice
 def test_converts_all_files_in_input_order(docx_files, tmp_path):
     order = [docx_files[2], docx_files[0], docx_files[1]]
     started = time.monotonic()
@@ -78,6 +77,7 @@ def test_converts_all_files_in_input_order(docx_files, tmp_path):
         assert "/OutputIntents" in reader.trailer["/Root"]
 
 
+@pytest.mark.libreoffice
 def test_stale_pdf_is_replaced(docx_files, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -89,6 +89,7 @@ def test_stale_pdf_is_replaced(docx_files, tmp_path):
     assert len(PdfReader(pdf).pages) == 1
 
 
+@pytest.mark.libreoffice
 def test_broken_docx_is_reported_although_libreoffice_exits_0(docx_files, tmp_path):
     broken = tmp_path / "katki.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
@@ -108,11 +109,17 @@ def test_empty_list_does_nothing(tmp_path):
 # --- inputs ------------------------------------------------------------------------------------
 
 
+def never_run(tmp_path: Path) -> str:
+    """A converter the inputs' checks must refuse to start."""
+    return write_script(tmp_path / "never-run", f"touch {tmp_path}/was-run\nexit 99\n")
+
+
 def test_missing_and_empty_inputs_are_refused(tmp_path):
     empty = tmp_path / "tuhi.docx"
     empty.write_bytes(b"")
     with pytest.raises(ConversionError) as caught:
-        convert_to_pdf([tmp_path / "puudub.docx", empty], tmp_path / "out")
+        convert_to_pdf([tmp_path / "puudub.docx", empty], tmp_path / "out", soffice=never_run(tmp_path))
+    assert not (tmp_path / "was-run").exists()
     files = {p.file for p in caught.value.problems}
     assert files == {tmp_path / "puudub.docx", empty}
 
@@ -122,7 +129,8 @@ def test_same_stem_twice_is_refused(docx_files, tmp_path):
     other.mkdir()
     twin = make_docx(other / "kaskkiri.docx", "KÄSKKIRI")
     with pytest.raises(ConversionError, match="sama nimi"):
-        convert_to_pdf([docx_files[0], twin], tmp_path / "out")
+        convert_to_pdf([docx_files[0], twin], tmp_path / "out", soffice=never_run(tmp_path))
+    assert not (tmp_path / "was-run").exists()
 
 
 # --- finding LibreOffice -----------------------------------------------------------------------
@@ -170,7 +178,7 @@ def test_hang_is_stopped_and_the_whole_group_killed(docx_files, tmp_path, ignore
         convert_to_pdf(docx_files, tmp_path / "out", timeout=timeout, soffice=fake)
     elapsed = time.monotonic() - started
 
-    assert "1.5 sekundi" in str(caught.value)
+    assert str(caught.value) == libreoffice_timeout(1.5)
     # The limit, plus the SIGTERM grace when SIGTERM is ignored, plus a little.
     assert elapsed < timeout + convert.TERM_GRACE + 2.0
     wait_for(leader_pid)
@@ -244,6 +252,7 @@ def test_empty_or_partial_output_is_not_accepted(docx_files, tmp_path):
     assert {p.file for p in caught.value.problems if p.file} == set(docx_files[1:])
 
 
+@pytest.mark.libreoffice
 def test_started_before_the_files_exist(tmp_path):
     """The build starts LibreOffice before it writes the Word files; a file that was not there
     when LibreOffice reached it is reported, not lost, and converts on a second call."""
@@ -261,6 +270,7 @@ def test_started_before_the_files_exist(tmp_path):
     assert again == pdfs[1] and again.read_bytes().startswith(b"%PDF-")
 
 
+@pytest.mark.libreoffice
 def test_written_while_libreoffice_starts(tmp_path):
     from kaskkiri_builder.convert import Conversion
 

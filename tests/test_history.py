@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from kaskkiri_builder.history import (
     LedgerDirective,
@@ -24,9 +24,8 @@ from kaskkiri_builder.history import (
     sequence_warnings,
     validate_ledger,
 )
+from toolkit import REFERENCE, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "ska-2026-01-nr1.txt"
 
 # The posts of directive 2026-01, Lisa 1 .. Lisa 11 (one place to rename them).
 POSTS_2026 = [
@@ -114,14 +113,13 @@ def point2_of_2026(ledger) -> str | None:
 def test_reference_point_2_exactly():
     phrase = point2_of_2026(reference_ledger())
     assert phrase == REFERENCE_PHRASE
-    published = re.sub(r"\s+", " ", FIXTURE.read_text(encoding="utf-8"))
+    published = re.sub(r"\s+", " ", REFERENCE.read_text(encoding="utf-8"))
     assert f"2. Tunnistan kehtetuks {phrase}." in published
 
 
 def test_reference_from_the_ledger_file():
-    yaml = pytest.importorskip("ruamel.yaml")
     path = ROOT / "definitions" / "ajalugu.yaml"
-    data = yaml.YAML().load(path.read_text(encoding="utf-8"))
+    data = YAML().load(path.read_text(encoding="utf-8"))
     ledger, problems = ledger_from_data(data, "definitions/ajalugu.yaml")
     assert problems == []
     assert validate_ledger(ledger, KNOWN_POSTS) == []

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ESTONIAN, make_docx
-
 from kaskkiri_builder.convert import convert_to_pdf
 from kaskkiri_builder.errors import PackageError
 from kaskkiri_builder.package import (
@@ -25,6 +23,10 @@ from kaskkiri_builder.package import (
     normalize_pdf,
     pdf_page_count,
 )
+from toolkit import ESTONIAN, make_docx
+
+# Every test here reads PDFs that a real LibreOffice made from small Word files.
+pytestmark = pytest.mark.libreoffice
 
 META = PdfMetadata(
     title="Käskkiri 07.01.2026 nr 1 „Ametijuhendite kinnitamine“",
@@ -40,8 +42,6 @@ DOCS = [
     ("lisa-01", "Lisa 1", 2, "Lisa 1. Talituse juhataja", "L1-"),
     ("lisa-02", "Lisa 2", 1, "Lisa 2. Nõustaja", "L2-"),
 ]
-
-
 
 
 def convert_all(src: Path, outdir: Path) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import reference_spots
+from toolkit import reference_spots
 from kaskkiri_builder.checks.findings import Severity, TextSpot
 from kaskkiri_builder.checks.punctuation import check_punctuation, check_sibling_full_stops
 

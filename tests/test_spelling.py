@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import reference_spots
+from toolkit import reference_spots
 from kaskkiri_builder.checks.findings import Severity, TextSpot
 from kaskkiri_builder.checks.spelling import (
     SpellChecker,

@@ -342,7 +342,7 @@ def resolve_directive(defs: Definitions, directive_id: str) -> ResolvedDirective
     revocation, revoked = revocation_for(defs, directive)
     resolved = resolver.directive(directive, revocation, revoked)
     if resolver.texts.problems:
-        raise TemplateError(resolver.texts.problems)
+        raise TemplateError(list(dict.fromkeys(resolver.texts.problems)))  # a clause of many annexes: once
     return resolved
 
 
