@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from toolkit import DRAFT, copy_example
 from toolkit import cli as run_cli
-from toolkit import copy_example
 
 
 # Fixtures that run LibreOffice: a test that uses one must be marked `libreoffice`.
@@ -36,6 +36,13 @@ def _no_libreoffice_unless_marked(request, monkeypatch):
 def example(tmp_path: Path) -> Path:
     """A private copy of the bundled example project."""
     return copy_example(tmp_path / "projekt")
+
+
+@pytest.fixture
+def built_example(example: Path) -> Path:
+    """The example project with a good Word build of the draft (2026-02) in output/."""
+    run_cli(example, "build", DRAFT, "--ainult-word")
+    return example
 
 
 @pytest.fixture(scope="session")

@@ -14,17 +14,7 @@ from pathlib import Path
 import pytest
 
 from kaskkiri_builder.docx_text import docx_text
-from toolkit import cli, line_of, tree
-
-DRAFT = "2026-02"
-
-
-@pytest.fixture
-def built_example(example: Path) -> Path:
-    """The example project with a good Word build of the draft in output/."""
-    cli(example, "build", DRAFT, "--ainult-word")
-    return example
-
+from toolkit import DRAFT, cli, line_of, tree
 
 def replace_key(text: str, key: str, new: str) -> str:
     """Replace a top-level key with its whole value (block scalars included) by `new`."""

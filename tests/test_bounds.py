@@ -11,12 +11,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_bad_input import DRAFT, built_example, kaskkiri, line_of, snapshot  # noqa: F401
 
 from kaskkiri_builder import sandbox
 from kaskkiri_builder.clause_text import TextRenderer
 from kaskkiri_builder.definitions.load import Source
 from kaskkiri_builder.definitions.model import Text
+from toolkit import DRAFT, cli, line_of, tree
 
 CLAUSES = "definitions/klauslid/ulesanded.yaml"
 COOPERATION = "Koostöö {{ kellega }} oma pädevusvaldkonnas."
@@ -87,11 +87,11 @@ def test_a_bounded_clause_fails_the_build_with_its_file_and_line(built_example: 
     assert COOPERATION in text
     clauses.write_text(text.replace(COOPERATION, "Koostöö {{ kellega * 10**9 }}."), encoding="utf-8")
     line = line_of(clauses, r"Koostöö \{\{ kellega")
-    before = snapshot(built_example / "output")
-    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 2 and "Traceback" not in r.stderr
+    before = tree(built_example / "output")
+    r = cli(built_example, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 2 and "Traceback" not in r.stderr
     assert f"{CLAUSES}:{line}: Jinja piirang (klausel ulesanne-koostoo): teksti või loetelu kordamine" in r.stderr
-    assert snapshot(built_example / "output") == before
+    assert tree(built_example / "output") == before
 
 
 # -- templates --------------------------------------------------------------------------------
@@ -140,18 +140,18 @@ def _break_template(project: Path, how: str) -> None:
 )
 def test_a_broken_template_is_a_message(built_example: Path, how: str, expected: str) -> None:
     _break_template(built_example, how)
-    before = snapshot(built_example / "output")
-    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 2, r.stderr
+    before = tree(built_example / "output")
+    r = cli(built_example, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 2, r.stderr
     assert "Traceback" not in r.stderr and "Sisemine viga" not in r.stderr
     assert f"templates/ametijuhend.docx: {expected}" in r.stderr
-    assert snapshot(built_example / "output") == before
+    assert tree(built_example / "output") == before
 
 
 def test_a_template_that_runs_too_long_is_stopped(built_example: Path) -> None:
     _break_template(built_example, "tsükkel")
-    before = snapshot(built_example / "output")
-    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")  # stopped after MAX_SECONDS
-    assert r.returncode == 2 and "Traceback" not in r.stderr
+    before = tree(built_example / "output")
+    r = cli(built_example, "build", DRAFT, "--ainult-word", code=None)  # stopped after MAX_SECONDS
+    assert r.code == 2 and "Traceback" not in r.stderr
     assert "templates/ametijuhend.docx: Wordi malli piirang: tekst või mall töötab kauem kui" in r.stderr
-    assert snapshot(built_example / "output") == before
+    assert tree(built_example / "output") == before

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_bad_input import DRAFT, built_example, kaskkiri, line_of, snapshot  # noqa: F401
 
 from kaskkiri_builder.characters import first_unsafe, is_unsafe
 from kaskkiri_builder.definitions import load_definitions
@@ -30,6 +29,7 @@ from kaskkiri_builder.text_guard import (
     readback_problem,
     verify_readback,
 )
+from toolkit import DRAFT, ROOT, cli, line_of, tree
 
 POST = "definitions/ametikohad/peaspetsialist-kriisitugi.yaml"  # Lisa 1 of the draft
 PARAMS_LINE = "parameetrid: {valdkond: Vastutusvaldkonda, tahtaeg: õigeaegselt}"
@@ -88,16 +88,16 @@ def test_an_unsafe_parameter_fails_the_build_at_the_post(
     built_example: Path, yaml_value: str, code: str
 ) -> None:
     post, line = _set_param(built_example, yaml_value)
-    before_out, before_defs = snapshot(built_example / "output"), snapshot(built_example / "definitions")
-    r = kaskkiri(built_example, "build", DRAFT)
-    assert r.returncode == 2, r.stdout + r.stderr
+    before_out, before_defs = tree(built_example / "output"), tree(built_example / "definitions")
+    r = cli(built_example, "build", DRAFT, code=None)
+    assert r.code == 2, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
     expected = (f'{POST}:{line}: klausel ulesanne-kirjad (parameeter "valdkond"): tekstis on {code}')
     assert expected in r.stderr
     assert f"Vastutus[{code}]valdkonda" in r.stderr
     assert "Kustuta see märk" in r.stderr
-    assert snapshot(built_example / "output") == before_out
-    assert snapshot(built_example / "definitions") == before_defs
+    assert tree(built_example / "output") == before_out
+    assert tree(built_example / "definitions") == before_defs
 
 
 def test_a_character_made_by_jinja_fails_the_build(built_example: Path) -> None:
@@ -107,13 +107,13 @@ def test_a_character_made_by_jinja_fails_the_build(built_example: Path) -> None:
     assert old in text
     clauses.write_text(text.replace(old, "Koostöö {{ kellega }}{{ '%c' % 55296 }} oma pädevusvaldkonnas."),
                        encoding="utf-8")
-    before = snapshot(built_example / "output")
-    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 2 and "Traceback" not in r.stderr
+    before = tree(built_example / "output")
+    r = cli(built_example, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 2 and "Traceback" not in r.stderr
     assert "klausel ulesanne-koostoo (Jinja avaldise tulemus): tekstis on U+D800" in r.stderr
     # reported where the clause is used: a post file of the draft, at its line
     assert re.search(r"definitions/ametikohad/[a-z0-9-]+\.yaml:\d+: klausel ulesanne-koostoo", r.stderr)
-    assert snapshot(built_example / "output") == before
+    assert tree(built_example / "output") == before
 
 
 # -- the last guard: the Word file must read back what was resolved -------------------------------
@@ -121,15 +121,11 @@ def test_a_character_made_by_jinja_fails_the_build(built_example: Path) -> None:
 
 @pytest.fixture(scope="module")
 def draft(tmp_path_factory: pytest.TempPathFactory):
-    from conftest import ROOT
-
     defs = load_definitions(ROOT / "definitions")
     return resolve_directive(defs, DRAFT)
 
 
 def _annex_bytes(rd) -> bytes:  # type: ignore[no-untyped-def]
-    from conftest import ROOT
-
     return render_annex(rd, rd.annexes[0], ROOT / "templates")
 
 
@@ -178,12 +174,12 @@ def test_a_template_that_makes_a_bad_character_is_refused(built_example: Path) -
     template = built_example / "templates/ametijuhend.docx"
     data = template.read_bytes()
     template.write_bytes(_rewrite(data, lambda xml: xml.replace("{{", "{{ '%c' % 8238 }}{{", 1)))
-    before = snapshot(built_example / "output")
-    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 3 and "Traceback" not in r.stderr
+    before = tree(built_example / "output")
+    r = cli(built_example, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 3 and "Traceback" not in r.stderr
     assert "lisa-01-peaspetsialist-kriisitugi.docx: koostatud dokumendis on märk" in r.stderr
     assert "U+202E" in r.stderr and "Wordi mallist" in r.stderr
-    assert snapshot(built_example / "output") == before
+    assert tree(built_example / "output") == before
 
 
 def test_a_template_that_breaks_the_document_is_refused(built_example: Path) -> None:
@@ -191,11 +187,11 @@ def test_a_template_that_breaks_the_document_is_refused(built_example: Path) -> 
     template = built_example / "templates/ametijuhend.docx"
     template.write_bytes(_rewrite(template.read_bytes(),
                                   lambda xml: xml.replace("{{", "{{ '%c' % 55296 }}{{", 1)))
-    before = snapshot(built_example / "output")
-    r = kaskkiri(built_example, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 3 and "Traceback" not in r.stderr
+    before = tree(built_example / "output")
+    r = cli(built_example, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 3 and "Traceback" not in r.stderr
     assert "lisa-01-peaspetsialist-kriisitugi.docx: koostatud dokumendist puudub tekst" in r.stderr
-    assert snapshot(built_example / "output") == before
+    assert tree(built_example / "output") == before
 
 
 # -- the property: fail with a message, or say exactly what was resolved -------------------------
@@ -204,8 +200,6 @@ def test_a_template_that_breaks_the_document_is_refused(built_example: Path) -> 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.text(min_size=1, max_size=40))
 def test_any_parameter_either_fails_with_a_message_or_reads_back(draft, value: str) -> None:  # type: ignore[no-untyped-def]
-    from conftest import ROOT
-
     defs = load_definitions(ROOT / "definitions")
     post_id = draft.annexes[0].post.id
     post = defs.posts[post_id]

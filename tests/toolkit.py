@@ -27,6 +27,8 @@ import kaskkiri_builder
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = FIXTURES / "ska-2026-01-nr1.txt"
+#: The example's draft: what an HR specialist edits (the signed 2026-01 rebuilds from its archive).
+DRAFT = "2026-02"
 
 # The domain rule's wording, written out here (not taken from the code under test); a test in
 # test_resolve.py checks that the reference text carries it.
