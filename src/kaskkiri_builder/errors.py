@@ -85,3 +85,11 @@ class RecordError(KaskkiriError):
     """A signed directive cannot be recorded (number used, date out of order, recorded twice)."""
 
     exit_code = 6
+
+
+class OutputError(KaskkiriError):
+    """The output (output/<id>/, arhiiv/) cannot be written or would be written in the wrong
+    place: no write permission, a read-only or full disk, a file where a folder belongs, a
+    symbolic link or a path outside the project. Exit code 7."""
+
+    exit_code = 7

@@ -14,7 +14,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Callable
 
-from .convert import INSTALL_HINT, Conversion, convert_to_pdf, find_faketime, find_soffice
+from .convert import (INSTALL_HINT, Conversion, check_override, convert_to_pdf, find_faketime,
+                      find_soffice)
 from .output import StagedOutput
 from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
 from .resolve import ResolvedDirective
@@ -52,6 +53,7 @@ class SigningStage:
         self.timeout = timeout
         self.conversion: Conversion | None = None
         self.notes: list[str] = []
+        check_override()  # a KASKKIRI_SOFFICE that does not run is an error, not a note
         if find_soffice() is None:
             self.notes.append(
                 "PDF-i ja allkirjastamise konteinerit ei koostatud, sest LibreOffice puudub. "
