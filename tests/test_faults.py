@@ -28,7 +28,7 @@ from kaskkiri_builder.convert import Conversion, start_watchdog
 from kaskkiri_builder.errors import DefinitionError, OutputError
 from kaskkiri_builder.ids import check_directive_id
 from kaskkiri_builder.output import StagedOutput, check_inside
-from conftest import make_docx
+from conftest import copy_example, make_docx
 
 DRAFT = "2026-02"
 PATTERN = "^[a-z0-9][a-z0-9-]*$"
@@ -86,13 +86,19 @@ def dead_pid() -> int:
     return p.pid
 
 
-@pytest.fixture
-def built(example: Path) -> Path:
-    """The example with a good Word build of the draft, and a user's own file in output/."""
-    r = kaskkiri(example, "build", DRAFT, "--ainult-word")
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_example(tmp_path_factory.mktemp("faults") / "projekt")
+    r = kaskkiri(project, "build", DRAFT, "--ainult-word")
     assert r.returncode == 0, r.stderr
-    (example / "output/minu-markmed.txt").write_text("ära kustuta\n", encoding="utf-8")
-    return example
+    (project / "output/minu-markmed.txt").write_text("ära kustuta\n", encoding="utf-8")
+    return project
+
+
+@pytest.fixture
+def built(built_once: Path, tmp_path: Path) -> Path:
+    """The example with a good Word build of the draft, and a user's own file in output/."""
+    return Path(shutil.copytree(built_once, tmp_path / "projekt", symlinks=True))
 
 
 # --- 1. a directive id reaches the file system only when it is an id -------------------------
