@@ -193,6 +193,27 @@ def test_paths_outside_the_root_are_never_replaced(tmp_path: Path) -> None:
     assert [p.name for p in root.iterdir()] == ["link"]
 
 
+def test_recording_publishes_through_no_symbolic_link(tmp_path: Path) -> None:
+    """recording._publish replaces output/<id>/ with the approved build: never through a link."""
+    from kaskkiri_builder.recording import _publish
+
+    project = tmp_path / "projekt"
+    approved = project / "arhiiv/2026-01/kinnitatud"
+    approved.mkdir(parents=True)
+    (approved / "kaskkiri.docx").write_bytes(b"kinnitatud")
+    elsewhere = tmp_path / "muu"
+    elsewhere.mkdir()
+    (elsewhere / "oluline.txt").write_text("jah\n")
+    (project / "output").mkdir()
+    (project / "output/2026-01").symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="nimeviide"):
+        _publish(Project(project), "2026-01", approved)
+    assert [p.name for p in elsewhere.iterdir()] == ["oluline.txt"]
+    (project / "output/2026-01").unlink()
+    assert _publish(Project(project), "2026-01", approved) == (project / "output/2026-01").resolve()
+    assert (project / "output/2026-01/kaskkiri.docx").read_bytes() == b"kinnitatud"
+
+
 def test_a_file_where_the_build_folder_belongs_is_kept(built: Path) -> None:
     shutil.rmtree(built / "output" / DRAFT)
     (built / "output" / DRAFT).write_text("kasutaja fail\n")

@@ -74,13 +74,13 @@ class SigningStage:
             inputs_ready=False,
         )
         self.parts: list[Part | None] = [None] * len(word_files)
-        self.entries: list[tuple | None] = [None] * len(word_files)  # manifest rows, in order
+        self.entries: list[tuple[str, int | None, int] | None] = [None] * len(word_files)  # manifest rows
 
     def cancel(self) -> None:
         if self.conversion is not None:
             self.conversion.cancel()
 
-    def _describe(self, i: int):
+    def _describe(self, i: int) -> tuple[str, int | None, str, str, PdfMetadata]:
         rd = self.rd
         name = self.word_files[i].with_suffix(".pdf").name
         if i == 0:
