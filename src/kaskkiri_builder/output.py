@@ -113,7 +113,11 @@ def make_staging_dir(parent: Path, prefix: str) -> Path:
                 folder.mkdir()
             except FileExistsError:
                 continue
-            pidfile.mark(folder)
+            try:
+                pidfile.mark(folder)
+            except OSError:
+                folder.rmdir()  # a folder naming no owner would stay for ever
+                raise
             return folder
 
 
