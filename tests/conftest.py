@@ -24,12 +24,22 @@ def pytest_collection_modifyitems(items):
         raise pytest.UsageError(f"mark these tests @pytest.mark.libreoffice: {unmarked}")
 
 
+@pytest.fixture(scope="session")
+def _unmarked_soffice(tmp_path_factory) -> str:
+    """A LibreOffice stand-in that fails loudly: what a test not marked `libreoffice` gets."""
+    script = tmp_path_factory.mktemp("unmarked") / "soffice"
+    script.write_text("#!/bin/sh\necho 'LibreOffice started by a test not marked libreoffice' >&2\n"
+                      "exit 3\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
 @pytest.fixture(autouse=True)
-def _no_libreoffice_unless_marked(request, monkeypatch):
-    """A test not marked `libreoffice` finds no LibreOffice, so one that needs it without the
-    marker fails instead of passing wherever LibreOffice happens to be installed."""
+def _no_libreoffice_unless_marked(request, monkeypatch, _unmarked_soffice):
+    """A test not marked `libreoffice` gets a LibreOffice that fails, so one that needs it without
+    the marker fails instead of passing wherever LibreOffice happens to be installed."""
     if request.node.get_closest_marker("libreoffice") is None:
-        monkeypatch.setenv("KASKKIRI_SOFFICE", "/nonexistent/soffice-for-unmarked-tests")
+        monkeypatch.setenv("KASKKIRI_SOFFICE", _unmarked_soffice)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .definitions import Definitions, load_definitions
+from .ids import check_directive_id
 from .output import StagedOutput
 from .render import render_annex, render_directive
 from .resolve import ResolvedDirective, resolve_directive
@@ -42,7 +43,7 @@ APPROVED = "kinnitatud"
 
 
 def archive_root(project: Project, directive_id: str) -> Path:
-    return project.root / ARCHIVE / directive_id
+    return project.root / ARCHIVE / check_directive_id(directive_id)
 
 
 def archived_project(project: Project, directive_id: str) -> Project | None:
@@ -100,14 +101,16 @@ def build(
     checks: bool = True,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> BuildResult:
-    source = source_project(project, directive_id, progress)
+    source = source_project(project, check_directive_id(directive_id), progress)
     progress("Loen definitsioone")
     defs, rd = load_and_resolve(source, directive_id, project.root)
     check_resolved(rd)
     progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa)")
     target = project.output / directive_id
     notes: list[str] = []
-    with StagedOutput(target) as out:
+    # output/ must lie inside the project, unless the caller chose another place for it.
+    inside = project.root if project.output_root is None else None
+    with StagedOutput(target, root=project.output, project=inside) as out:
         names = [directive_file_name()] + [
             annex_file_name(a.number, a.post.id, len(rd.annexes)) for a in rd.annexes
         ]

@@ -7,6 +7,7 @@ one line too (set KASKKIRI_DEBUG=1 for the traceback).
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from datetime import date
@@ -18,6 +19,7 @@ import typer
 from . import __version__, cli_language
 from .build import Project, build as run_build
 from .errors import KaskkiriError
+from .ids import check_directive_id
 
 cli_language.install()  # Click's and Typer's own text in Estonian, before the app is built
 
@@ -75,7 +77,7 @@ ProjectOpt = typer.Option(
 def build(
     kaskkiri: str = typer.Argument(..., help="Käskkirja id, s.t faili nimi kaustas definitions/kaskkirjad/ (näiteks 2026-01)."),
     ainult_word: bool = typer.Option(False, "--ainult-word", help="Koosta ainult Wordi failid (ilma PDF-i ja konteinerita)."),
-    aegumine: float = typer.Option(180.0, "--aegumine", min=1, help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."),
+    aegumine: float = typer.Option(180.0, "--aegumine", help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."),
     projekt: Optional[Path] = ProjectOpt,
 ) -> None:
     """Koosta käskkiri ja selle lisad kausta output/<käskkiri>/.
@@ -84,9 +86,10 @@ def build(
     ja DigiDoc4-s allkirjastatava ASiC-E konteineri, ning manifest.json-i kõigi failide SHA-256
     räsidega. Vigase sisendi korral jääb eelmine väljund puutumata.
     """
+    _check_timeout(aegumine)
     project = _project(projekt)
     try:
-        result = run_build(project, kaskkiri, word_only=ainult_word, timeout=aegumine,
+        result = run_build(project, check_directive_id(kaskkiri), word_only=ainult_word, timeout=aegumine,
                            progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
@@ -136,7 +139,7 @@ def check(
 
     project = _project(projekt)
     try:
-        source = source_project(project, kaskkiri, lambda m: _err(f"• {m}"))
+        source = source_project(project, check_directive_id(kaskkiri), lambda m: _err(f"• {m}"))
         findings = run_checks(load_definitions(source.definitions, project.root), kaskkiri)
     except KaskkiriError as exc:
         _fail(exc)
@@ -152,6 +155,17 @@ def check(
     failing = {Severity.VIGA, Severity.HOIATUS} if strict else {Severity.VIGA}
     if any(f.severity in failing for f in findings):
         raise typer.Exit(1)
+
+
+#: The longest time limit --aegumine accepts (one hour: a directive converts in seconds).
+MAX_TIMEOUT = 3600.0
+
+
+def _check_timeout(value: float) -> None:
+    if not (math.isfinite(value) and 1 <= value <= MAX_TIMEOUT):
+        _err(f"Viga: --aegumine: {value:g} ei sobi: anna sekundite arv 1 kuni {MAX_TIMEOUT:g} "
+             "(näiteks --aegumine 300).")
+        raise typer.Exit(2)
 
 
 def _parse_date(value: str) -> date:
@@ -183,7 +197,7 @@ def record(
     on = _parse_date(kuupaev)
     project = _project(projekt)
     try:
-        result = run_record(project, kaskkiri, nr, on, word_only=ainult_word, progress=lambda m: _err(f"• {m}"))
+        result = run_record(project, check_directive_id(kaskkiri), nr, on, word_only=ainult_word, progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return
@@ -210,7 +224,7 @@ def review(
     from .review import write_review
 
     try:
-        result = write_review(_project(projekt), kaskkiri, progress=lambda m: _err(f"• {m}"))
+        result = write_review(_project(projekt), check_directive_id(kaskkiri), progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return

@@ -3,8 +3,10 @@
 One batch call converts all files (LibreOffice's start-up costs ~0.8 s, a batch of 12 files takes
 ~1.5 s). Each call gets its own throw-away profile, because calls that share a profile fail
 silently. `soffice` is a shell script that starts `soffice.bin`, so the call runs in its own process
-group and a time-out kills the whole group: nothing is left running. LibreOffice's exit code is not
-trusted: every expected PDF must exist, be non-empty and start like a PDF.
+group and a time-out kills the whole group: nothing is left running. A watchdog process beside
+each group kills it when kaskkiri itself is killed (even by SIGKILL, which no handler sees), and a
+profile folder whose kaskkiri process is gone is removed by the next run. LibreOffice's exit code
+is not trusted: every expected PDF must exist, be non-empty and start like a PDF.
 
 The PDFs LibreOffice writes are not byte-for-byte reproducible (export time in /CreationDate, in the
 XMP xmp:CreateDate and in the sRGB ICC profile header; /ID derived from the time): `package.py`
@@ -17,15 +19,19 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
+from . import pidfile
 from .errors import ConversionError, ConverterMissing, Problem
 
 ENV_VAR = "KASKKIRI_SOFFICE"
+#: The throw-away profiles' folders in the temp folder: kaskkiri-lo-XXXX.
+WORK_PREFIX = "kaskkiri-lo-"
 
 #: writer_pdf_Export with SelectPdfVersion=2: PDF/A-2b.
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -133,7 +139,9 @@ class Conversion:
         self.chunks = _chunks(len(self.docx_files), workers or default_workers(len(self.docx_files)))
         self.started = time.monotonic()
         self.deadline = self.started + timeout
-        self._work = tempfile.TemporaryDirectory(prefix="kaskkiri-lo-")
+        pidfile.remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)  # of killed runs
+        self._work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
+        pidfile.mark(Path(self._work.name))
         self.batches: list[_Batch] = []
         try:
             for k, idx in enumerate(self.chunks):
@@ -250,11 +258,79 @@ def _chunks(n: int, workers: int) -> list[list[int]]:
     return out
 
 
-class _Batch:
-    """One LibreOffice process converting a share of the files, with its own profile and logs."""
+#: The watchdog's seconds between two looks at its parent and the group.
+WATCHDOG_POLL = 0.2
 
-    def __init__(self, proc: subprocess.Popen, out_log: Path, err_log: Path, files) -> None:
+#: Runs beside a LibreOffice process group: argv = parent pid, group id, SIGTERM grace, poll.
+#: When the parent is gone (its parent pid changed: it was re-parented), the group gets SIGTERM,
+#: then SIGKILL; when the group has ended, the watchdog ends too. While the parent lives, a
+#: cheap killpg(0) tells whether the group is there; once it is gone, zombies nobody reaps
+#: must not count as alive, so /proc is read.
+_WATCHDOG = """
+import os, signal, sys, time
+parent, pgid, grace, poll = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+def group_exists():
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+def group_running():
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return group_exists() if not os.path.isdir("/proc") else False
+while group_exists():
+    if os.getppid() != parent:
+        for sig, limit in ((signal.SIGTERM, grace), (signal.SIGKILL, 0.0)):
+            try:
+                os.killpg(pgid, sig)
+            except (ProcessLookupError, PermissionError):
+                break
+            end = time.monotonic() + limit
+            while time.monotonic() < end and group_running():
+                time.sleep(0.05)
+            if not group_running():
+                break
+        break
+    time.sleep(poll)
+"""
+
+
+def start_watchdog(pgid: int) -> subprocess.Popen[bytes]:
+    """A process that ends group `pgid` if this process dies first (see `_WATCHDOG`).
+
+    In its own session, so that a Ctrl-C or a signal to kaskkiri's group does not end it too.
+    """
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(os.getpid()), str(pgid),
+         str(TERM_GRACE), str(WATCHDOG_POLL)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+class _Batch:
+    """One LibreOffice process converting a share of the files, with its own profile, logs and
+    watchdog."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], out_log: Path, err_log: Path,
+                 files: tuple[IO[bytes], IO[bytes]], watchdog: subprocess.Popen[bytes] | None = None
+                 ) -> None:
         self.proc, self.out_log, self.err_log, self._files = proc, out_log, err_log, files
+        self.watchdog = watchdog
 
     @classmethod
     def start(cls, command: str, docx_files: list[Path], outdir: Path, work_dir: Path,
@@ -293,11 +369,22 @@ class _Batch:
             raise ConverterMissing(
                 f"LibreOffice'i ({command}) ei saanud käivitada: {exc}. {INSTALL_HINT}"
             ) from exc
-        return cls(proc, out_log, err_log, (out_f, err_f))
+        batch = cls(proc, out_log, err_log, (out_f, err_f))
+        try:
+            batch.watchdog = start_watchdog(proc.pid)
+        except BaseException:
+            kill_process_group(proc.pid, proc)
+            batch.close()
+            raise
+        return batch
 
     def close(self) -> None:
+        """Close the logs and end the watchdog (called once the group has been ended)."""
         for f in self._files:
             f.close()
+        if self.watchdog is not None:
+            self.watchdog.kill()
+            self.watchdog.wait()
 
 
 def _wait(
@@ -463,12 +550,35 @@ def _check_names(docx_files: list[Path]) -> None:
         raise ConversionError(problems)
 
 
+def check_override() -> None:
+    """Raise ConverterMissing when KASKKIRI_SOFFICE is set but names nothing that runs.
+
+    The user asked for that LibreOffice: doing without it (as when none is installed) would hide
+    the mistake behind a build without PDFs.
+    """
+    if os.environ.get(ENV_VAR, "").strip() and find_soffice() is None:
+        raise ConverterMissing(_missing_message())
+
+
+def _override_problem(value: str) -> str:
+    """Why KASKKIRI_SOFFICE's `value` cannot be run, in Estonian."""
+    path = Path(value).expanduser()
+    if os.sep not in value:
+        return "sellise nimega käsku ei ole üheski PATH-i kaustas"
+    if not path.exists():
+        return "sellist faili ei ole"
+    if path.is_dir():
+        return "see on kaust, mitte programm"
+    return "fail ei ole käivitatav (puudub käivitusõigus: chmod +x)"
+
+
 def _missing_message() -> str:
     override = os.environ.get(ENV_VAR, "").strip()
     if override:
         return (
-            f"Keskkonnamuutuja {ENV_VAR} osutab LibreOffice'ile, mida ei leitud: {override!r}. "
-            f"Paranda muutuja väärtus või eemalda see. {INSTALL_HINT}"
+            f"Keskkonnamuutuja {ENV_VAR} osutab LibreOffice'ile, mida ei saa käivitada: "
+            f"{override!r} ({_override_problem(override)}). Paranda muutuja väärtus (näiteks "
+            f"{ENV_VAR}=/usr/bin/soffice) või eemalda see. {INSTALL_HINT}"
         )
     return f"LibreOffice'i (soffice) ei leitud, seega PDF-e ei saa teha. {INSTALL_HINT}"
 

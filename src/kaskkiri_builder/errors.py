@@ -114,3 +114,11 @@ class RecordRefused(RecordError):
     @property
     def reasons(self) -> list[str]:
         return [p.message for p in self.problems]
+
+
+class OutputError(KaskkiriError):
+    """The output (output/<id>/, arhiiv/) cannot be written or would be written in the wrong
+    place: no write permission, a read-only or full disk, a file where a folder belongs, a
+    symbolic link or a path outside the project. Exit code 7."""
+
+    exit_code = 7

@@ -27,7 +27,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import estonian, history
 from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build
 from .definitions import load_definitions
-from .errors import Problem, RecordError, RecordRefused
+from .errors import DefinitionError, Problem, RecordError, RecordRefused
+from .output import check_inside, check_output_root
 from .resolve import directive_of, resolve_directive
 
 
@@ -188,6 +189,7 @@ def stage_archive(
 ) -> tuple[Path, BuildResult]:
     """Prepare `arhiiv/<id>/` in a hidden folder: definitions (with `changes`, paths relative to
     definitions/), templates, and the build of the directive in `kinnitatud/`."""
+    check_output_root(project.root / ARCHIVE, project.root)
     (project.root / ARCHIVE).mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.root / ARCHIVE))
     try:
@@ -207,8 +209,10 @@ def stage_archive(
 
 def _publish(project: Project, directive_id: str, approved: Path) -> Path:
     """Replace output/<id>/ with a copy of the approved build."""
-    out = project.output / directive_id
+    if project.output_root is None:
+        check_output_root(project.output, project.root)
     project.output.mkdir(parents=True, exist_ok=True)
+    out = check_inside(project.output / directive_id, project.output)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.output))
     shutil.copytree(approved, tmp / "x")
     if out.exists():

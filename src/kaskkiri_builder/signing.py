@@ -14,7 +14,8 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Callable
 
-from .convert import INSTALL_HINT, Conversion, convert_to_pdf, find_faketime, find_soffice
+from .convert import (INSTALL_HINT, Conversion, check_override, convert_to_pdf, find_faketime,
+                      find_soffice)
 from .document_date import document_date
 from .output import StagedOutput
 from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
@@ -45,6 +46,7 @@ class SigningStage:
         self.timeout = timeout
         self.conversion: Conversion | None = None
         self.notes: list[str] = []
+        check_override()  # a KASKKIRI_SOFFICE that does not run is an error, not a note
         if find_soffice() is None:
             self.notes.append(
                 "PDF-i ja allkirjastamise konteinerit ei koostatud, sest LibreOffice puudub. "
@@ -65,13 +67,13 @@ class SigningStage:
             inputs_ready=False,
         )
         self.parts: list[Part | None] = [None] * len(word_files)
-        self.entries: list[tuple | None] = [None] * len(word_files)  # manifest rows, in order
+        self.entries: list[tuple[str, int | None, int] | None] = [None] * len(word_files)  # manifest rows
 
     def cancel(self) -> None:
         if self.conversion is not None:
             self.conversion.cancel()
 
-    def _describe(self, i: int):
+    def _describe(self, i: int) -> tuple[str, int | None, str, str, PdfMetadata]:
         rd = self.rd
         name = self.word_files[i].with_suffix(".pdf").name
         if i == 0:

@@ -1,0 +1,26 @@
+"""Directive ids as they arrive from the user, checked before they name a file or a folder.
+
+An id becomes `definitions/kaskkirjad/<id>.yaml`, `output/<id>/` and `arhiiv/<id>/`; `..` or
+`x;rm -rf` there would reach outside those folders, so the id is refused where it enters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import DefinitionError
+
+#: The same pattern as the definitions' ids (definitions/schema.py ID_RE).
+ID_PATTERN = "[a-z0-9][a-z0-9-]*"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def check_directive_id(text: str) -> str:
+    """`text` unchanged when it is a valid directive id; otherwise a DefinitionError."""
+    if _ID_RE.fullmatch(text):
+        return text
+    raise DefinitionError(
+        f"käskkirja id {text!r} ei sobi: id võib sisaldada ainult väiketähti a–z, numbreid ja "
+        f"sidekriipse ning peab algama tähe või numbriga (muster ^{ID_PATTERN}$), näiteks "
+        f'"2026-02". Id on faili nimi kaustas definitions/kaskkirjad/ ilma laiendita .yaml.'
+    )
