@@ -8,7 +8,6 @@ SIGKILLs of a real `kaskkiri build`) and then looks at the file system and the p
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import shutil
 import signal
@@ -28,24 +27,9 @@ from kaskkiri_builder.convert import Conversion, start_watchdog
 from kaskkiri_builder.errors import DefinitionError, OutputError
 from kaskkiri_builder.ids import check_directive_id
 from kaskkiri_builder.output import StagedOutput, check_inside
-from conftest import copy_example, make_docx
+from toolkit import DRAFT, cli, copy_example, make_docx, tree
 
-DRAFT = "2026-02"
 PATTERN = "^[a-z0-9][a-z0-9-]*$"
-
-
-def kaskkiri(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kaskkiri_builder", *args], cwd=project,
-                          capture_output=True, text=True, env={**os.environ, **(env or {})})
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (symbolic links not followed) with its SHA-256."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.is_symlink()
-    }
 
 
 def alive(pid: int) -> bool:
@@ -89,8 +73,8 @@ def dead_pid() -> int:
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_example(tmp_path_factory.mktemp("faults") / "projekt")
-    r = kaskkiri(project, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 0, r.stderr
+    r = cli(project, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 0, r.stderr
     (project / "output/minu-markmed.txt").write_text("ära kustuta\n", encoding="utf-8")
     return project
 
@@ -108,23 +92,23 @@ def test_dot_dot_yaml_does_not_delete_output(built: Path) -> None:
     """`definitions/kaskkirjad/..yaml` once made `build .` take output/ itself for the build
     folder (deleting the user's notes); `build ..` took the project root for an archive."""
     shutil.copy(built / f"definitions/kaskkirjad/{DRAFT}.yaml", built / "definitions/kaskkirjad/..yaml")
-    before, archive = snapshot(built / "output"), snapshot(built / "arhiiv")
+    before, archive = tree(built / "output"), tree(built / "arhiiv")
     for bad in (".", ".."):
-        r = kaskkiri(built, "build", bad, "--ainult-word")
-        assert r.returncode == 2, r.stderr
+        r = cli(built, "build", bad, "--ainult-word", code=None)
+        assert r.code == 2, r.stderr
         assert PATTERN in r.stderr and '"2026-02"' in r.stderr and "Traceback" not in r.stderr
-    assert snapshot(built / "output") == before
-    assert snapshot(built / "arhiiv") == archive
+    assert tree(built / "output") == before
+    assert tree(built / "arhiiv") == archive
     assert (built / "output/minu-markmed.txt").read_text(encoding="utf-8") == "ära kustuta\n"
 
 
 @pytest.mark.parametrize("bad", ["x;rm -rf", "Ä b", "../arhiiv", "2026-02/", "2026-02\n", "a_b", ""])
 def test_odd_ids_are_refused_by_build(built: Path, bad: str) -> None:
-    before = snapshot(built)
-    r = kaskkiri(built, "build", bad, "--ainult-word")
-    assert r.returncode == 2, r.stderr
+    before = tree(built)
+    r = cli(built, "build", bad, "--ainult-word", code=None)
+    assert r.code == 2, r.stderr
     assert "käskkirja id" in r.stderr and PATTERN in r.stderr
-    assert snapshot(built) == before
+    assert tree(built) == before
     assert sorted(p.name for p in (built / "output").iterdir()) == [DRAFT, "minu-markmed.txt"]
 
 
@@ -134,11 +118,11 @@ def test_odd_ids_are_refused_by_build(built: Path, bad: str) -> None:
     ids=["check", "review", "record"],
 )
 def test_every_command_checks_the_id(built: Path, args: list[str]) -> None:
-    before = snapshot(built)
-    r = kaskkiri(built, *args)
-    assert r.returncode == 2, r.stderr
+    before = tree(built)
+    r = cli(built, *args, code=None)
+    assert r.code == 2, r.stderr
     assert PATTERN in r.stderr and "Traceback" not in r.stderr
-    assert snapshot(built) == before
+    assert tree(built) == before
 
 
 def test_the_check_itself() -> None:
@@ -156,8 +140,8 @@ def test_symlinked_build_folder_is_refused(built: Path, tmp_path: Path) -> None:
     (elsewhere / "oluline.txt").write_text("jah\n")
     shutil.rmtree(built / "output" / DRAFT)
     (built / "output" / DRAFT).symlink_to(elsewhere)
-    r = kaskkiri(built, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 7, r.stderr
+    r = cli(built, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 7, r.stderr
     assert "nimeviide" in r.stderr and f"output/{DRAFT}" in r.stderr
     assert (built / "output" / DRAFT).is_symlink()
     assert sorted(p.name for p in elsewhere.iterdir()) == ["oluline.txt"]
@@ -168,11 +152,11 @@ def test_symlinked_output_outside_the_project_is_refused(built: Path, tmp_path: 
     elsewhere = tmp_path / "valjas"
     shutil.move(built / "output", elsewhere)
     (built / "output").symlink_to(elsewhere)
-    before = snapshot(elsewhere)
-    r = kaskkiri(built, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 7, r.stderr
+    before = tree(elsewhere)
+    r = cli(built, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 7, r.stderr
     assert "väljaspool projekti" in r.stderr and str(elsewhere) in r.stderr
-    assert snapshot(elsewhere) == before
+    assert tree(elsewhere) == before
     assert [p.name for p in elsewhere.iterdir() if p.name.startswith(".")] == []
 
 
@@ -217,8 +201,8 @@ def test_recording_publishes_through_no_symbolic_link(tmp_path: Path) -> None:
 def test_a_file_where_the_build_folder_belongs_is_kept(built: Path) -> None:
     shutil.rmtree(built / "output" / DRAFT)
     (built / "output" / DRAFT).write_text("kasutaja fail\n")
-    r = kaskkiri(built, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 7, r.stderr
+    r = cli(built, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 7, r.stderr
     assert f"output/{DRAFT}" in r.stderr and "fail" in r.stderr
     assert (built / "output" / DRAFT).read_text() == "kasutaja fail\n"
 
@@ -254,13 +238,13 @@ def test_killed_build_leaves_no_libreoffice_and_the_next_run_clears_up(example: 
     assert not watchdogs_of(build_proc.pid), "a watchdog outlived its LibreOffice"
     assert staging.is_dir() and profile.is_dir()  # what SIGKILL leaves, until the next run
 
-    r = kaskkiri(example, "build", DRAFT, "--ainult-word", env={"TMPDIR": str(temp)})
-    assert r.returncode == 0, r.stderr
+    r = cli(example, "build", DRAFT, "--ainult-word", env={"TMPDIR": str(temp)}, code=None)
+    assert r.code == 0, r.stderr
     assert not staging.exists()
     assert [p.name for p in (example / "output").iterdir()] == [DRAFT]
     fails = stand_in(tmp_path / "fails", "exit 0\n")  # starts, makes no PDF: the build fails
-    r = kaskkiri(example, "build", DRAFT, env={"TMPDIR": str(temp), "KASKKIRI_SOFFICE": fails})
-    assert r.returncode == 4, r.stderr
+    r = cli(example, "build", DRAFT, env={"TMPDIR": str(temp), "KASKKIRI_SOFFICE": fails}, code=None)
+    assert r.code == 4, r.stderr
     assert list(temp.iterdir()) == []  # the killed run's profile and this run's
 
 
@@ -280,8 +264,8 @@ def test_only_folders_of_ended_runs_are_removed(built: Path) -> None:
     moved_aside = out / f".2026-01.old-{dead_pid()}"  # killed between commit()'s two renames
     moved_aside.mkdir()
     (moved_aside / "kaskkiri.docx").write_bytes(b"eelmine")
-    r = kaskkiri(built, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 0, r.stderr
+    r = cli(built, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 0, r.stderr
     assert mine.is_dir() and unknown.is_dir()
     assert not stale.exists() and not reused.exists() and not moved_aside.exists()
     assert (out / "2026-01/kaskkiri.docx").read_bytes() == b"eelmine"  # put back, not deleted
@@ -337,20 +321,20 @@ def test_bad_soffice_setting_is_an_error(built: Path, tmp_path: Path, kind: str)
         path.chmod(0o644)
     elif kind == "folder":
         path.mkdir()
-    before = snapshot(built / "output")
-    r = kaskkiri(built, "build", DRAFT, env={"KASKKIRI_SOFFICE": str(path)})
-    assert r.returncode == 4, r.stderr
+    before = tree(built / "output")
+    r = cli(built, "build", DRAFT, env={"KASKKIRI_SOFFICE": str(path)}, code=None)
+    assert r.code == 4, r.stderr
     assert "KASKKIRI_SOFFICE" in r.stderr and str(path) in r.stderr and "Traceback" not in r.stderr
-    assert snapshot(built / "output") == before
+    assert tree(built / "output") == before
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "nan", "3601", "0.5", "1e400"])
 def test_absurd_time_limit_is_refused(built: Path, value: str) -> None:
-    before = snapshot(built / "output")
-    r = kaskkiri(built, "build", DRAFT, "--aegumine", value)
-    assert r.returncode == 2, r.stderr
+    before = tree(built / "output")
+    r = cli(built, "build", DRAFT, "--aegumine", value, code=None)
+    assert r.code == 2, r.stderr
     assert "--aegumine" in r.stderr and "3600" in r.stderr and "Traceback" not in r.stderr
-    assert snapshot(built / "output") == before
+    assert tree(built / "output") == before
 
 
 # --- 4. a folder that cannot be written: one Estonian message naming it -----------------------
@@ -376,19 +360,19 @@ def read_only(folder: Path) -> Iterator[str]:
 
 def test_read_only_output(built: Path) -> None:
     out = built / "output"
-    before = snapshot(out)
+    before = tree(out)
     with read_only(out):
-        r = kaskkiri(built, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 7, r.stderr
+        r = cli(built, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 7, r.stderr
     assert f"{out}: väljundit ei saanud kirjutada: kirjutamisõigus puudub" in r.stderr
     assert "Traceback" not in r.stderr
-    assert snapshot(out) == before
+    assert tree(out) == before
 
 
 def test_a_file_where_output_belongs(example: Path) -> None:
     (example / "output").write_text("kasutaja fail\n")
-    r = kaskkiri(example, "build", DRAFT, "--ainult-word")
-    assert r.returncode == 7, r.stderr
+    r = cli(example, "build", DRAFT, "--ainult-word", code=None)
+    assert r.code == 7, r.stderr
     assert str(example / "output") in r.stderr and "kus peaks olema kaust" in r.stderr
     assert (example / "output").read_text() == "kasutaja fail\n"
 
@@ -396,7 +380,7 @@ def test_a_file_where_output_belongs(example: Path) -> None:
 def test_disk_full(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """ENOSPC injected in-process: os.replace fails for the files the build writes."""
     out = built / "output"
-    before = snapshot(out)
+    before = tree(out)
     real_replace = os.replace
 
     def full(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
@@ -411,5 +395,5 @@ def test_disk_full(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "kettal pole vaba ruumi" in problem.message
     assert str(problem.file).endswith("kaskkiri.docx") and str(out) in str(problem.file)
     assert caught.value.exit_code == 7
-    assert snapshot(out) == before
+    assert tree(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

@@ -94,11 +94,12 @@ def libreoffice_timeout(seconds: float) -> str:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    """Every file under `folder`: relative path → sha256 (compare two to assert "nothing changed")."""
+    """Every file under `folder`: relative path → sha256 (compare two to assert "nothing changed").
+    Symbolic links are not followed: a link is not a file of the folder."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.is_symlink()
     }
 
 
