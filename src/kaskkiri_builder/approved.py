@@ -106,10 +106,11 @@ def compare_rebuild(approved: ApprovedBuild, rebuilt: Path) -> list[str]:
         raise ArchiveError(problems)
     if not differing:
         return []
+    shown = ", ".join(differing[:3]) + (f" ja veel {len(differing) - 3}" if len(differing) > 3 else "")
     return [
-        f"uuesti koostatud {', '.join(differing)} erineb baitide poolest kinnitatust (selle masina "
-        "LibreOffice või fondid ei ole need, millega käskkiri kinnitati; Wordi failid on samad). "
-        "Väljundis on kinnitatud failid arhiivist."
+        f"uuesti koostatud failidest {len(differing)} ({shown}) erinevad baitide poolest "
+        "kinnitatutest: selle masina LibreOffice või fondid ei ole need, millega käskkiri kinnitati "
+        "(Wordi failid on samad). Väljundis on kinnitatud failid arhiivist."
     ]
 
 

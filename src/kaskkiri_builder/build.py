@@ -6,10 +6,12 @@ Each stage hands the next a finished value; only this module knows the order. Th
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .approved import ApprovedBuild, approved_build, check_intact, compare_rebuild
 from .definitions import Definitions, load_definitions
 from .ids import check_directive_id
 from .output import StagedOutput
@@ -101,7 +103,53 @@ def build(
     checks: bool = True,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> BuildResult:
-    source = source_project(project, check_directive_id(directive_id), progress)
+    """Build a draft from its definitions; deliver a recorded directive from its archive."""
+    directive_id = check_directive_id(directive_id)
+    approved = approved_build(archive_root(project, directive_id) / APPROVED)
+    if approved is not None:
+        return _deliver_approved(project, directive_id, approved, word_only=word_only,
+                                 timeout=timeout, checks=checks, progress=progress)
+    return _build(project, directive_id, word_only=word_only, timeout=timeout, checks=checks,
+                  progress=progress)
+
+
+def _deliver_approved(
+    project: Project,
+    directive_id: str,
+    approved: ApprovedBuild,
+    *,
+    word_only: bool,
+    timeout: float,
+    checks: bool,
+    progress: Callable[[str], None],
+) -> BuildResult:
+    """The approved files of a recorded directive, verified by a rebuild (see approved.py)."""
+    check_intact(approved)
+    with tempfile.TemporaryDirectory(prefix="kaskkiri-kontroll-") as scratch:
+        rebuilt = _build(Project(project.root, output_root=Path(scratch)), directive_id,
+                         word_only=word_only, timeout=timeout, checks=checks, progress=progress)
+        notes = rebuilt.notes + compare_rebuild(approved, rebuilt.folder)
+    progress(f"Väljastan kinnitatud failid arhiivist ({ARCHIVE}/{directive_id}/{APPROVED}/); "
+             "uus koostamine kinnitas Wordi failid")
+    target = project.output / directive_id
+    inside = project.root if project.output_root is None else None
+    with StagedOutput(target, root=project.output, project=inside) as out:
+        for entry in approved.files:
+            out.write(str(entry["path"]), approved.path(entry).read_bytes(), str(entry.get("role")))
+        out.commit_manifest(approved.manifest_bytes)
+    return BuildResult(rebuilt.directive, target, approved.manifest, notes, rebuilt.findings)
+
+
+def _build(
+    project: Project,
+    directive_id: str,
+    *,
+    word_only: bool,
+    timeout: float,
+    checks: bool,
+    progress: Callable[[str], None],
+) -> BuildResult:
+    source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
     defs, rd = load_and_resolve(source, directive_id, project.root)
     check_resolved(rd)

@@ -122,3 +122,11 @@ class OutputError(KaskkiriError):
     symbolic link or a path outside the project. Exit code 7."""
 
     exit_code = 7
+
+
+class ArchiveError(KaskkiriError):
+    """A recorded directive's archive (arhiiv/<id>/) is damaged or no longer rebuilds its approved
+    Word files: the build delivers nothing rather than a look-alike. Exit code 8."""
+
+    exit_code = 8
+

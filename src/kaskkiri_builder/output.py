@@ -202,10 +202,17 @@ class StagedOutput:
     def commit(self, directive_id: str, **extra: Any) -> dict[str, Any]:
         """Write manifest.json (with `extra` top-level entries) and put the folder in place."""
         manifest = self.manifest(directive_id, **extra)
+        raw = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        self.commit_manifest(raw)
+        return manifest
+
+    def commit_manifest(self, raw: bytes) -> None:
+        """Write `raw` as manifest.json (an archived one, byte for byte) and put the folder in place."""
         with writing(self.dir / MANIFEST):
-            (self.dir / MANIFEST).write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
+            (self.dir / MANIFEST).write_bytes(raw)
+        self._put_in_place()
+
+    def _put_in_place(self) -> None:
         target = check_inside(self.target, self.root)  # again: it may have changed meanwhile
         old = None
         with writing(target):
@@ -224,7 +231,6 @@ class StagedOutput:
             pidfile.unmark(target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        return manifest
 
     def discard(self) -> None:
         shutil.rmtree(check_inside(self.dir, self.root), ignore_errors=True)
