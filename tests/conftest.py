@@ -11,7 +11,6 @@ import pytest
 from toolkit import DRAFT, copy_example
 from toolkit import cli as run_cli
 
-
 # Fixtures that run LibreOffice: a test that uses one must be marked `libreoffice`.
 LIBREOFFICE_FIXTURES = {"example_2026_01_full"}
 

@@ -11,10 +11,9 @@ import re
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from kaskkiri_builder.docx_text import docx_text
 from toolkit import DRAFT, cli, line_of, tree
+
 
 def replace_key(text: str, key: str, new: str) -> str:
     """Replace a top-level key with its whole value (block scalars included) by `new`."""
@@ -148,7 +147,7 @@ def test_raw_control_character(built_example):
     text = post.read_text(encoding="utf-8")
     text = replace_key(text, "eesmark", "eesmark: Kell \x07 helises")
     lines = text.splitlines(keepends=True)
-    idx = next(i for i, l in enumerate(lines) if l.startswith("eesmark:"))
+    idx = next(i for i, row in enumerate(lines) if row.startswith("eesmark:"))
     post.write_text("".join(lines), encoding="utf-8")
     fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}:{idx + 1}:", "U+0007"])
 

@@ -66,7 +66,7 @@ def test_converts_all_files_in_input_order(docx_files, tmp_path):
 
     assert pdfs == [tmp_path / "out" / (p.stem + ".pdf") for p in order]
     assert elapsed < 60
-    for pdf, src, heading, pages in zip(pdfs, order, ["Lisa 2", "KÄSKKIRI", "Lisa 1"], [1, 1, 2]):
+    for pdf, src, heading, pages in zip(pdfs, order, ["Lisa 2", "KÄSKKIRI", "Lisa 1"], [1, 1, 2], strict=True):
         reader = PdfReader(pdf)
         assert len(reader.pages) == pages, src
         text = reader.pages[0].extract_text()

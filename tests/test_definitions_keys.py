@@ -13,8 +13,8 @@ from kaskkiri_builder.definitions import ledger as ledger_keys
 from kaskkiri_builder.definitions import model
 from kaskkiri_builder.definitions import schema as keys
 from kaskkiri_builder.definitions.export import KINDS, FileKind, json_schema, key_table
-from kaskkiri_builder.definitions.load import YamlDoc
 from kaskkiri_builder.definitions.keys import Key, Record, records
+from kaskkiri_builder.definitions.load import YamlDoc
 from kaskkiri_builder.definitions.shapes import TextShape
 from kaskkiri_builder.errors import Problem
 

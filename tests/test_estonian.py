@@ -55,7 +55,7 @@ def test_every_number_appears_exactly_once(numbers, style):
 @given(annex_sets, styles)
 def test_ranges_are_maximal_and_ascending(numbers, style):
     bounds = [_bounds(g) for g in _groups(annex_ranges(numbers, style))]
-    for (_, end), (start, _) in zip(bounds, bounds[1:]):
+    for (_, end), (start, _) in zip(bounds, bounds[1:], strict=False):
         assert start > end + 1  # a gap: the two groups could not be merged
 
 

@@ -26,7 +26,6 @@ from kaskkiri_builder.history import (
 )
 from toolkit import REFERENCE, ROOT
 
-
 # The posts of directive 2026-01, Lisa 1 .. Lisa 11 (one place to rename them).
 POSTS_2026 = [
     "talituse-juhataja",

@@ -50,7 +50,7 @@ def convert_all(src: Path, outdir: Path) -> list[Path]:
 
 
 def parts_of(pdfs: list[Path]) -> list[Part]:
-    return [Part(pdf, bookmark, label) for pdf, (*_, bookmark, label) in zip(pdfs, DOCS)]
+    return [Part(pdf, bookmark, label) for pdf, (*_, bookmark, label) in zip(pdfs, DOCS, strict=True)]
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_signing_pdf_bytes_are_reproducible_across_conversions(pdfs, signing_pdf
     make_signing_pdf(parts_of(again), rebuilt, META)
     assert rebuilt.read_bytes() == out.read_bytes()
 
-    for first, second in zip(pdfs, again):
+    for first, second in zip(pdfs, again, strict=False):
         a, b = tmp_path / f"{first.stem}-1.pdf", tmp_path / f"{first.stem}-2.pdf"
         normalize_pdf(first, a, META)
         normalize_pdf(second, b, META)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
 
-from toolkit import reference_spots
 from kaskkiri_builder.checks.findings import Severity, TextSpot
 from kaskkiri_builder.checks.punctuation import check_punctuation, check_sibling_full_stops
+from toolkit import reference_spots
+
 
 def messages(text: str) -> list[str]:
     return [f.message for f in check_punctuation([TextSpot(text)])]

@@ -29,7 +29,7 @@ def test_draft_2026_02_revokes_the_reapproved_annexes_of_nr_1(cli, example):
 
 def test_record_2026_02_then_a_further_draft(cli, example):
     ledger_before = (example / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
-    comment = next(l for l in ledger_before.splitlines() if l.lstrip().startswith("#"))
+    comment = next(row for row in ledger_before.splitlines() if row.lstrip().startswith("#"))
     directive_before = (example / "definitions/kaskkirjad/2026-02.yaml").read_text(encoding="utf-8")
     cli(example, "record", "2026-02", "--nr", "12", "--kuupaev", "20.01.2026", "--ainult-word")
 
@@ -100,7 +100,9 @@ def test_rebuilding_2026_01_still_reproduces_the_reference(cli, example):
     # definitions and templates gives these very Word files (approved.compare_rebuild)
     cli(example, "build", "2026-01", "--ainult-word")
     built = json.loads((example / "output/2026-01/manifest.json").read_text(encoding="utf-8"))
-    sha = lambda m: {f["path"]: f["sha256"] for f in m["files"] if f["path"].endswith(".docx")}
+    def sha(m: dict) -> dict[str, str]:
+        return {f["path"]: f["sha256"] for f in m["files"] if f["path"].endswith(".docx")}
+
     assert sha(built) == sha(archived)
     assert set(sha(built)) == set(expected)
 

@@ -27,12 +27,12 @@ from kaskkiri_builder.build import Project
 from kaskkiri_builder.checks.findings import Finding, Severity
 from kaskkiri_builder.definitions import Source, load_definitions
 from kaskkiri_builder.recording import record
+from kaskkiri_builder.resolve import resolve_directive
 from kaskkiri_builder.review import REVIEW_DIR, write_review
 from kaskkiri_builder.review import redline as redline_mod
 from kaskkiri_builder.review.clauses import clause_table
 from kaskkiri_builder.review.orgchart import NODE_H, NODE_W, chart_posts, layout, managers, substitutions
 from kaskkiri_builder.review.redline import Segment, paragraph_diff, word_diff
-from kaskkiri_builder.resolve import resolve_directive
 from minimal import CLAUSES, DIRECTIVE, NOUSTAJA, write_project
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 
-from toolkit import reference_spots
 from kaskkiri_builder.checks.findings import Severity, TextSpot
 from kaskkiri_builder.checks.spelling import (
     SpellChecker,
@@ -17,6 +16,8 @@ from kaskkiri_builder.checks.spelling import (
     load_vabamorf,
     load_word_list,
 )
+from toolkit import reference_spots
+
 
 def messages(text: str) -> list[str]:
     return [f.message for f in check_spelling([TextSpot(text)])]

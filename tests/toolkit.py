@@ -272,13 +272,13 @@ def reference_parts() -> tuple[str, dict[int, str]]:
     """The reference split into the directive's text and each annex's text (heading included),
     as the register extracted it (see `in_column_order` for the annexes)."""
     text = REFERENCE.read_text(encoding="utf-8")
-    lines = [l for l in text.splitlines() if not l.startswith("|")]  # the register's tables
+    lines = [row for row in text.splitlines() if not row.startswith("|")]  # the register's tables
     body = "\n".join(lines)
     start = body.index("KÄSKKIRI")
     matches = list(_HEADING.finditer(body))
     directive = body[start : matches[0].start()]
     annexes = {}
-    for m, nxt in zip(matches, matches[1:] + [None]):
+    for m, nxt in zip(matches, matches[1:] + [None], strict=True):
         annexes[int(m.group(1))] = body[m.start() : nxt.start() if nxt else len(body)]
     return fold(directive), {n: fold(t) for n, t in annexes.items()}
 

@@ -95,14 +95,15 @@ def widths(table, *cms):
     """Column widths in the grid (what LibreOffice reads) and in every cell (what Word reads)."""
     table.autofit = False
     grid = table._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), cms):
+    for col, w in zip(grid.findall(qn("w:gridCol")), cms, strict=True):
         col.set(qn("w:w"), str(int(Cm(w).twips)))
     for row in table.rows:
-        for cell, w in zip(row.cells, cms):
+        for cell, w in zip(row.cells, cms, strict=True):
             cell.width = Cm(w)
 
 
-def loop_table(doc, header: tuple[str, str] | None, loop: str, left: str, right_lines: list[str], end="{%tr endfor %}", left_bold=False, right_loop=None, cols=(4.5, 12.0)):
+def loop_table(doc, header: tuple[str, str] | None, loop: str, left: str, right_lines: list[str],
+               end="{%tr endfor %}", left_bold=False, right_loop=None, cols=(4.5, 12.0)):
     """A two-column table whose body row repeats: header row, {%tr for %}, body, {%tr endfor %}."""
     rows = (1 if header else 0) + 3
     table = doc.add_table(rows=rows, cols=2)
@@ -110,7 +111,7 @@ def loop_table(doc, header: tuple[str, str] | None, loop: str, left: str, right_
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     i = 0
     if header:
-        for c, text in zip(table.rows[0].cells, header):
+        for c, text in zip(table.rows[0].cells, header, strict=True):
             cell_text(c, text, bold=True)
             shade(c)
         i = 1
@@ -156,7 +157,8 @@ def annex_template() -> Document:
     para(doc, "{%p for rida in pealdis %}")
     para(doc, "{{ rida }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "{%p endfor %}")
-    para(doc, "AMETIJUHEND", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12).paragraph_format.space_before = Pt(12)
+    title = para(doc, "AMETIJUHEND", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    title.paragraph_format.space_before = Pt(12)
     para(doc, "1. Üldosa", bold=True, space_after=4)
     loop_table(doc, None, "{%tr for rida in uldosa %}", "{{ rida.silt }}", ["{{ rida.vaartus }}"], left_bold=True)
     para(doc, "", space_after=6)

@@ -7,9 +7,9 @@ Each stage hands the next a finished value; only this module knows the order. Th
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .approved import ApprovedBuild, approved_build, check_intact, compare_rebuild
 from .definitions import Definitions, load_definitions
@@ -173,7 +173,7 @@ def _build(
             data = render_directive(rd, templates)
             verify_readback(names[0], data, directive_texts(rd))
             out.write(names[0], data, "directive")
-            for name, annex in zip(names[1:], rd.annexes):
+            for name, annex in zip(names[1:], rd.annexes, strict=True):
                 data = render_annex(rd, annex, templates)
                 verify_readback(name, data, annex_texts(annex))
                 out.write(name, data, "annex", annex.number)
@@ -195,10 +195,14 @@ def _build(
     return BuildResult(rd, target, manifest, notes, findings)
 
 
-def _register_entry(rd: ResolvedDirective) -> dict:
+def _register_entry(rd: ResolvedDirective) -> dict[str, object]:
     """What the records manager types into the document register, from the definitions."""
     d = rd.directive
-    entry = {"title": rd.title, "number": d.number, "date": d.date.strftime("%d.%m.%Y") if d.date else None}
+    entry: dict[str, object] = {
+        "title": rd.title,
+        "number": d.number,
+        "date": d.date.strftime("%d.%m.%Y") if d.date else None,
+    }
     if d.register:
         entry["register"] = dict(d.register)
     return entry

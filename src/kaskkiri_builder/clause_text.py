@@ -10,7 +10,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, UndefinedError
-from jinja2.exceptions import SecurityError, TemplateError as JinjaTemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.exceptions import TemplateError as JinjaTemplateError
 
 from .characters import first_unsafe
 from .definitions.load import Source

@@ -12,12 +12,12 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from . import __version__, cli_language
-from .build import Project, build as run_build
+from .build import Project
+from .build import build as run_build
 from .errors import KaskkiriError
 from .ids import check_directive_id
 
@@ -49,7 +49,7 @@ def _fail(exc: KaskkiriError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _project(path: Optional[Path]) -> Project:
+def _project(path: Path | None) -> Project:
     return Project((path or Path.cwd()).resolve())
 
 
@@ -75,10 +75,16 @@ ProjectOpt = typer.Option(
 
 @app.command()
 def build(
-    kaskkiri: str = typer.Argument(..., help="Käskkirja id, s.t faili nimi kaustas definitions/kaskkirjad/ (näiteks 2026-01)."),
-    ainult_word: bool = typer.Option(False, "--ainult-word", help="Koosta ainult Wordi failid (ilma PDF-i ja konteinerita)."),
-    aegumine: float = typer.Option(180.0, "--aegumine", help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."),
-    projekt: Optional[Path] = ProjectOpt,
+    kaskkiri: str = typer.Argument(
+        ..., help="Käskkirja id, s.t faili nimi kaustas definitions/kaskkirjad/ (näiteks 2026-01)."
+    ),
+    ainult_word: bool = typer.Option(
+        False, "--ainult-word", help="Koosta ainult Wordi failid (ilma PDF-i ja konteinerita)."
+    ),
+    aegumine: float = typer.Option(
+        180.0, "--aegumine", help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."
+    ),
+    projekt: Path | None = ProjectOpt,
 ) -> None:
     """Koosta käskkiri ja selle lisad kausta output/<käskkiri>/.
 
@@ -119,7 +125,7 @@ def check(
     kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
     json_: bool = typer.Option(False, "--json", help="Väljasta leiud JSON-ina."),
     strict: bool = typer.Option(False, "--strict", help="Ka hoiatused annavad nullist erineva väljumiskoodi."),
-    projekt: Optional[Path] = ProjectOpt,
+    projekt: Path | None = ProjectOpt,
 ) -> None:
     """Kontrolli käskkirja ja selle lisasid nagu hoolikas õigusliku ülevaatuse tegija.
 
@@ -175,7 +181,7 @@ def _parse_date(value: str) -> date:
         return parse_date(value)
     except ValueError as exc:
         _err(f"Viga: --kuupaev: {exc}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -184,7 +190,7 @@ def record(
     nr: str = typer.Option(..., "--nr", help="Registreerimisel saadud number (näiteks 12)."),
     kuupaev: str = typer.Option(..., "--kuupaev", help="Allkirjastamise/registreerimise kuupäev PP.KK.AAAA."),
     ainult_word: bool = typer.Option(False, "--ainult-word", help="Arhiveeri ainult Wordi failid."),
-    projekt: Optional[Path] = ProjectOpt,
+    projekt: Path | None = ProjectOpt,
 ) -> None:
     """Kanna allkirjastatud käskkiri registrisse: number ja kuupäev, ajalugu ja arhiiv.
 
@@ -197,7 +203,8 @@ def record(
     on = _parse_date(kuupaev)
     project = _project(projekt)
     try:
-        result = run_record(project, check_directive_id(kaskkiri), nr, on, word_only=ainult_word, progress=lambda m: _err(f"• {m}"))
+        result = run_record(project, check_directive_id(kaskkiri), nr, on, word_only=ainult_word,
+                            progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return
@@ -212,7 +219,7 @@ def record(
 @app.command()
 def review(
     kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
-    projekt: Optional[Path] = ProjectOpt,
+    projekt: Path | None = ProjectOpt,
 ) -> None:
     """Koosta õigusliku ülevaatuse kaust output/<käskkiri>/review/.
 
@@ -256,7 +263,7 @@ def schema(
             typer.echo(f"  {_rel(kaust / name)}")
     except OSError as exc:
         _err(f"Viga: skeeme ei saanud kirjutada kausta {kaust}: {exc.strerror or exc}. Vali teine kaust.")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 def _rel(path: Path) -> str:

@@ -22,9 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 from . import pidfile
 from .errors import ConversionError, ConverterMissing, Problem
@@ -204,7 +205,7 @@ class Conversion:
                     f"LibreOffice ei teinud sellest failist PDF-i ({_pdf_state(pdf)}).",
                     file=src,
                 )
-                for src, pdf in zip(self.docx_files, expected)
+                for src, pdf in zip(self.docx_files, expected, strict=True)
                 if pdf in missing
             ]
             summary = _with_log(
@@ -334,7 +335,7 @@ class _Batch:
 
     @classmethod
     def start(cls, command: str, docx_files: list[Path], outdir: Path, work_dir: Path,
-              clock: datetime | None = None) -> "_Batch":
+              clock: datetime | None = None) -> _Batch:
         work_dir.mkdir(parents=True)
         args = [
             command,
@@ -402,7 +403,7 @@ def _wait(
     done = [0] * len(batches)
     while True:
         finished = True
-        for k, (batch, idx) in enumerate(zip(batches, chunks)):
+        for k, (batch, idx) in enumerate(zip(batches, chunks, strict=True)):
             exited = batch.proc.poll() is not None
             while on_ready is not None and done[k] < len(idx):
                 i = idx[done[k]]
@@ -512,7 +513,7 @@ def _child_env(work_dir: Path, clock: datetime | None = None) -> dict[str, str]:
     env["TMPDIR"] = str(tmp)
     env.setdefault("HOME", str(work_dir))
     lib = find_faketime() if clock is not None else None
-    if lib is not None:
+    if lib is not None and clock is not None:
         env.pop(FAKETIME_VAR, None)
         env["LD_PRELOAD"] = f"{lib} {env['LD_PRELOAD']}".strip() if env.get("LD_PRELOAD") else str(lib)
         env["FAKETIME"] = clock.strftime("%Y-%m-%d %H:%M:%S")  # frozen wall clock

@@ -304,7 +304,7 @@ def sequence_warnings(ledger: Ledger) -> list[Message]:
             years[d.date.year].append(d)
     for year, ds in sorted(years.items()):
         ds.sort(key=lambda d: (int(d.number), d.date))
-        for a, b in zip(ds, ds[1:]):
+        for a, b in zip(ds, ds[1:], strict=False):
             if b.date < a.date:
                 out.append(
                     (

@@ -235,7 +235,7 @@ class StagedOutput:
     def discard(self) -> None:
         shutil.rmtree(check_inside(self.dir, self.root), ignore_errors=True)
 
-    def __enter__(self) -> "StagedOutput":
+    def __enter__(self) -> StagedOutput:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

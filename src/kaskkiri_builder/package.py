@@ -91,7 +91,7 @@ def make_signing_pdf(parts: list[Part], out: Path, meta: PdfMetadata) -> dict[Pa
     out = Path(out)
     _check_parts(parts, out)
     readers = [_open_pdf(p.pdf) for p in parts]
-    counts = {p.pdf: len(r.pages) for p, r in zip(parts, readers)}
+    counts = {p.pdf: len(r.pages) for p, r in zip(parts, readers, strict=True)}
     empty = [p for p in parts if counts[p.pdf] == 0]
     if empty:
         raise PackageError(
@@ -103,7 +103,7 @@ def make_signing_pdf(parts: list[Part], out: Path, meta: PdfMetadata) -> dict[Pa
         # The parts' own outlines (headings) would mix with ours: one bookmark per part only.
         writer.root_object.pop(NameObject("/Outlines"), None)
         writer.add_outline_item(title=parts[0].bookmark, page_number=0)
-        for part, reader in zip(parts[1:], readers[1:]):
+        for part, reader in zip(parts[1:], readers[1:], strict=True):
             writer.append(reader, outline_item=part.bookmark, import_outline=False)
         _drop_structure_tree(writer)
 

@@ -27,7 +27,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import estonian, history
 from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build
 from .definitions import load_definitions
-from .errors import DefinitionError, Problem, RecordError, RecordRefused
+from .errors import Problem, RecordError, RecordRefused
 from .output import check_inside, check_output_root
 from .resolve import directive_of, resolve_directive
 

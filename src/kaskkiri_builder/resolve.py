@@ -265,7 +265,7 @@ class Resolver:
         else:
             lead = f"Kinnitan {self.unit_genitive(directive.unit)} ametijuhendi vastavalt lisale 1 järgmiselt:"
         items: list[str] = []
-        for i, (ref, annex) in enumerate(zip(directive.annexes, annexes), start=1):
+        for i, (ref, annex) in enumerate(zip(directive.annexes, annexes, strict=True), start=1):
             end = "." if i == len(annexes) else ";"
             name = estonian.lower_first(ref.name or annex.post.title)
             items.append(f"1.{i}. {name} (lisa {annex.number}){end}")

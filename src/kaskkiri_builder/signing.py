@@ -10,13 +10,13 @@ how to get the rest; any other failure stops the build (the previous output stay
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
-from typing import Callable
 
-from .convert import (INSTALL_HINT, Conversion, check_override, convert_to_pdf, find_faketime,
-                      find_soffice)
+from .convert import INSTALL_HINT, Conversion, check_override, convert_to_pdf, find_faketime, find_soffice
 from .document_date import document_date
+from .errors import PackageError
 from .output import StagedOutput
 from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
 from .resolve import ResolvedDirective
@@ -112,15 +112,19 @@ class SigningStage:
         if not self.frozen:
             shutil.rmtree(self.pdf_dir)
         out, rd = self.out, self.rd
-        for name, annex, pages in self.entries:
+        parts = [p for p in self.parts if p is not None]
+        entries = [e for e in self.entries if e is not None]
+        if len(parts) != len(self.parts) or len(entries) != len(self.entries):
+            raise PackageError("mõni PDF jäi tegemata, kuigi LibreOffice lõpetas. Proovi uuesti.")
+        for name, annex, pages in entries:
             out.add(name, "pdf", annex, pages=pages)
         self.progress("Koostan allkirjastamise PDF-i ja konteineri")
         signing = out.dir / signing_pdf_name(rd.id)
         meta = PdfMetadata(rd.document_title, rd.agency, rd.title, self.created)
-        counts = make_signing_pdf(self.parts, signing, meta)
+        counts = make_signing_pdf(parts, signing, meta)
         out.add(signing.name, "package", pages=counts[signing])
         container = out.dir / container_name(rd.id)
-        pdfs = [p.pdf for p in self.parts]
+        pdfs = [p.pdf for p in parts]
         make_asice(pdfs, container)
         out.add(container.name, "container", files=[p.name for p in pdfs])
         return self.notes

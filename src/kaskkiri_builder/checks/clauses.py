@@ -324,7 +324,8 @@ def _repeated(defs: Definitions, renderer: Renderer, library: _Library, directiv
             label = f"lisa {annexes[p.id]}" if p.id in annexes else f"ametikoht {p.id}"
             others.append(f"{label}, ülesanne 2.{j} ({where(t.source)})")
         same_results = all(r == results for *_x, r in places)
-        tail = " Ka tulemused on samad." if same_results else " Tulemused erinevad (klausli kasutaja võib anda oma tulemused)."
+        tail = (" Ka tulemused on samad." if same_results
+                else " Tulemused erinevad (klausli kasutaja võib anda oma tulemused).")
         out.append(
             finding(
                 Severity.INFO,
@@ -362,7 +363,7 @@ def _differences(a: Clause, b: Clause) -> list[tuple[Text, Text]] | None:
     if [label for label, _ in ta] != [label for label, _ in tb]:
         return None
     diffs: list[tuple[Text, Text]] = []
-    for (_l, x), (_m, y) in zip(ta, tb):
+    for (_l, x), (_m, y) in zip(ta, tb, strict=True):
         if norm(x.value) == norm(y.value):
             continue
         if not near_miss(x.value, y.value):

@@ -41,7 +41,7 @@ def _point_one(resolved: ResolvedDirective) -> list[Finding]:
     out: list[Finding] = []
     directive = resolved.directive
     items = resolved.points[0].items if resolved.points else ()
-    for ref, annex, item in zip(directive.annexes, resolved.annexes, items):
+    for ref, annex, item in zip(directive.annexes, resolved.annexes, items, strict=True):
         title = dict(annex.general).get("Teenistuskoht", annex.post.title)
         expected = f"{lower_first(title)} (lisa {annex.number})"
         if expected not in item:
@@ -89,7 +89,8 @@ def _title(defs: Definitions, directive_id: str) -> list[Finding]:
     else:
         message = (
             f'Pealkiri "{title}" on ainsuses, kuid käskkiri kinnitab {count} ametijuhendit: '
-            f'kirjuta "{Directive.default_title_for(count)}" (või kustuta "pealkiri", siis valitakse see lisade arvu järgi).'
+            f'kirjuta "{Directive.default_title_for(count)}" (või kustuta "pealkiri", siis valitakse '
+            "see lisade arvu järgi)."
         )
     return [finding(Severity.VIGA, KIND_TITLE, message, directive.title.source, subject=directive.id)]
 

@@ -9,13 +9,13 @@ should be). `run` merges and drops findings by these fields alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from ..definitions.load import Source
 from ..errors import place
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a finding is; the values are the words the reviewers read."""
 
     VIGA = "viga"  # an error: the document is wrong

@@ -51,7 +51,12 @@ def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> li
             ]
         else:
             shown = [
-                (ref, ref.qualifier if ref.qualifier is not None else needs_qualifier(post, defs.posts[ref.post_id]), ref.source)
+                (
+                    ref,
+                    ref.qualifier if ref.qualifier is not None
+                    else needs_qualifier(post, defs.posts[ref.post_id]),
+                    ref.source,
+                )
                 for ref in lst.refs
                 if ref.post_id in defs.posts
             ]

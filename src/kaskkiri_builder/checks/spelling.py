@@ -259,14 +259,14 @@ class SpellChecker:
         asked = sorted({q for qs in needed.values() for q in qs})
         verdicts: dict[str, bool] = {}
         if asked:
-            for word, result in zip(asked, _vabamorf_spellcheck(asked, suggestions=False)):
+            for word, result in zip(asked, _vabamorf_spellcheck(asked, suggestions=False), strict=True):
                 verdicts[word] = bool(result["spelling"])
         rejected = [w for w in to_check if needed[w] and not self._accepted(*w, verdicts)]
 
         wrong = sorted({query for query, _ in rejected})
         suggestions: dict[str, list[str]] = {}
         if wrong:
-            for word, result in zip(wrong, _vabamorf_spellcheck(wrong, suggestions=True)):
+            for word, result in zip(wrong, _vabamorf_spellcheck(wrong, suggestions=True), strict=True):
                 suggestions[word] = [s for s in result["suggestions"] if s != word]
         for query, before_slash in rejected:
             found = suggestions.get(query)

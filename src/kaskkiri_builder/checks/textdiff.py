@@ -99,7 +99,7 @@ def slip(a: str, b: str) -> bool:
             continue  # punctuation only
         if tag == "replace" and len(xa) == len(xb) and all(
             difflib.SequenceMatcher(None, x.lower(), y.lower(), autojunk=False).ratio() >= 0.75
-            for x, y in zip(xa, xb)
+            for x, y in zip(xa, xb, strict=True)
         ):
             continue
         return False
@@ -115,7 +115,7 @@ def _only_punctuation_added(a: str, b: str) -> str | None:
     """The punctuation mark that `b` adds to `a` when that is the whole difference, else None."""
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     added: list[str] = []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for tag, _i1, _i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             continue
         if tag != "insert":

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .keys import Key, ListOf, MapOf, Record, records
 from .ledger import LEDGER
 from .schema import CLAUSE_FILE, DIRECTIVE, ORGANISATION, POST
-from .keys import Key, ListOf, MapOf, Record, records
 from .shapes import Json, JsonObject, Shape
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -31,7 +31,8 @@ class FileKind:
 
 
 KINDS: tuple[FileKind, ...] = (
-    FileKind("organisatsioon", "organisatsioon.yaml: asutus, juht, struktuuriüksused, vormistus", ORGANISATION, "organisatsioon.yaml"),
+    FileKind("organisatsioon", "organisatsioon.yaml: asutus, juht, struktuuriüksused, vormistus",
+             ORGANISATION, "organisatsioon.yaml"),
     FileKind("klauslid", "klauslid/*.yaml: ühised klauslid (klausli id -> klausel)", CLAUSE_FILE, "klauslid/*.yaml"),
     FileKind("ametikoht", "ametikohad/<id>.yaml: üks ametikoht", POST, "ametikohad/*.yaml"),
     FileKind("kaskkiri", "kaskkirjad/<id>.yaml: üks käskkiri", DIRECTIVE, "kaskkirjad/*.yaml"),

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from ..errors import Problem
 from ..estonian import annex_ranges, capitalize_first, format_date, join_list, parse_annex_ranges, plural
+from .keys import Found, Key, ListOf, Record
 from .load import Source, YamlDoc
 from .model import Ledger, LedgerDirective, Revocation
-from .schema import PLAIN, read_file
-from .keys import Found, Key, ListOf, Record
 from .reader import Place, Reader
+from .schema import PLAIN, read_file
 from .shapes import ID_PATTERN, DateShape, JsonObject, RefId, RegisterNumber, Shape
 
 Message = tuple[str, Source | None]  # (Estonian message, where), for the checks to report
@@ -146,7 +146,8 @@ ENTRY: Record[LedgerDirective] = Record(
         Key("kuupaev", DateShape(), "käskkirja kuupäev PP.KK.AAAA", "date", required=True),
         Key("pealkiri", PLAIN, "käskkirja pealkiri (vaikimisi ametijuhendite arvu järgi)", "title"),
         Key("lisad", AnnexMap(), "kinnitatud ametijuhendid: lisa number -> ametikoha id, või loetelu", "annexes"),
-        Key("ametijuhend", RefId("ametikoha id"), "lisade asemel: ainus ilma lisata kinnitatud ametijuhend", "single_post"),
+        Key("ametijuhend", RefId("ametikoha id"),
+            "lisade asemel: ainus ilma lisata kinnitatud ametijuhend", "single_post"),
         Key(
             "tunnistab_kehtetuks",
             ListOf(REVOCATION, "loetelu (number, kuupaev, lisad)", item_noun="kehtetuks tunnistamine"),

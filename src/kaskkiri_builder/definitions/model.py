@@ -7,11 +7,11 @@ Names are English; the glossary in docs/glossary.md maps them to the documents' 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import datetime as dt
 import re
 from collections.abc import Sequence
-from enum import Enum
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from ..estonian import RangeStyle, capitalize_first, format_date
@@ -23,7 +23,7 @@ DEFAULT_TITLE_MANY = "Ametijuhendite kinnitamine"
 QUALIFIER = "(ülesannete ulatuses, mis ei seisne avaliku võimu teostamises)"  # see PostGroup
 
 
-class PostGroup(str, Enum):
+class PostGroup(StrEnum):
     """Ametikoha grupp: an ametnik exercises public authority, a töötaja does not (ATS § 7)."""
 
     AMETNIK = "ametnik"

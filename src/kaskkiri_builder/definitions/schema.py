@@ -12,6 +12,21 @@ import dataclasses
 from typing import Any, TypeVar
 
 from ..errors import Problem
+from .keys import (
+    Alt,
+    AnyOf,
+    ExactlyOne,
+    Found,
+    Key,
+    ListOf,
+    MapOf,
+    Mapped,
+    Needs,
+    Record,
+    is_list,
+    is_mapping,
+    is_text,
+)
 from .load import YamlDoc
 from .model import (
     REQUIREMENT_LABELS,
@@ -33,21 +48,6 @@ from .model import (
     Text,
     TextClause,
     Unit,
-)
-from .keys import (
-    Alt,
-    AnyOf,
-    ExactlyOne,
-    Found,
-    Key,
-    ListOf,
-    Mapped,
-    MapOf,
-    Needs,
-    Record,
-    is_list,
-    is_mapping,
-    is_text,
 )
 from .reader import ID_RE, Place, Reader
 from .shapes import (
@@ -117,7 +117,8 @@ STYLE: Record[Style] = Record(
     "vormistus",
     (
         Key("lisade_vahemik_kinnitamisel", RANGE_STYLE, "lisade vahemik punktis 1 (kinnitamine)", "approval_range"),
-        Key("lisade_vahemik_kehtetuks", RANGE_STYLE, "lisade vahemik punktis 2 (kehtetuks tunnistamine)", "revocation_range"),
+        Key("lisade_vahemik_kehtetuks", RANGE_STYLE,
+            "lisade vahemik punktis 2 (kehtetuks tunnistamine)", "revocation_range"),
     ),
     model=Style,
 )

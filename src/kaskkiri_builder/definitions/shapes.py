@@ -12,14 +12,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .model import Text
 from .reader import ID_RE, Place, Reader, parse_date, plain_value
 
 T = TypeVar("T")
 
-Json = Union[None, bool, int, float, str, list["Json"], dict[str, "Json"]]
+Json = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
 JsonObject = dict[str, Json]
 
 ID_PATTERN = ID_RE.pattern
@@ -170,7 +170,7 @@ class Choice(Shape[T]):
     def noun(self) -> str:
         shown = [
             f'"{v}" ({g})' if g else f'"{v}"'
-            for v, g in zip(self.values, self.glosses or ("",) * len(self.values))
+            for v, g in zip(self.values, self.glosses or ("",) * len(self.values), strict=True)
         ]
         return ", ".join(shown[:-1]) + " või " + shown[-1] if len(shown) > 1 else shown[0]
 

@@ -14,18 +14,18 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .. import estonian, history
-from ..output import StagedOutput
 from ..build import APPROVED, Project, archive_root, build, source_project
 from ..checks.findings import Finding
 from ..definitions import Definitions, load_definitions
 from ..document_date import document_date
 from ..history import JobDescriptionRef
+from ..output import StagedOutput
 from ..resolve import ResolvedDirective
 from . import redline as _redline
 from .clauses import clause_table

@@ -93,7 +93,7 @@ def clause_table(defs: Definitions, rd: ResolvedDirective) -> ClauseTable:
         post = annex.post
         cells.setdefault(annex.number, {})
         own[annex.number] = 0
-        for duty, resolved in zip(post.duties, annex.duties):
+        for duty, resolved in zip(post.duties, annex.duties, strict=True):
             if duty.clause_id is not None:
                 clause = defs.clauses[duty.clause_id]
                 usage = use(annex, duty.clause_id, resolved.number)

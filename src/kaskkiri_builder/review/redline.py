@@ -18,9 +18,9 @@ import re
 import subprocess
 import threading
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from lxml import etree
 
