@@ -28,6 +28,8 @@ from kaskkiri_builder.review import abolished_earlier, write_review
 from kaskkiri_builder.review.orgchart import chart_posts
 from test_review import FINDINGS, make_reviewed_project, overlapping
 
+pytestmark = pytest.mark.browser  # every test here drives headless Chromium
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",  # root in a container
@@ -49,9 +51,7 @@ def _chromium() -> str:
         path = shutil.which(name)
         if path:
             return path
-    if os.environ.get("CI"):
-        pytest.fail("chromium puudub: scripts/setup.sh --test paigaldab selle (apt-get install chromium)")
-    pytest.skip("chromium puudub (apt-get install chromium)")
+    pytest.fail("chromium puudub: scripts/setup.sh --test paigaldab selle (apt-get install chromium)")
 
 
 class Browser:
