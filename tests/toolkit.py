@@ -95,11 +95,12 @@ def libreoffice_timeout(seconds: float) -> str:
 
 def tree(folder: Path) -> dict[str, str]:
     """Every file under `folder`: relative path → sha256 (compare two to assert "nothing changed").
-    Symbolic links are not followed: a link is not a file of the folder."""
+    Symbolic links are not followed: a link is not a file of the folder. The project's lock file
+    is kaskkiri's bookkeeping (who runs now), not content, and is left out."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.is_symlink()
+        if p.is_file() and not p.is_symlink() and p.name != ".kaskkiri.lock"
     }
 
 

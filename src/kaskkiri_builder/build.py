@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .approved import ApprovedBuild, approved_build, check_intact, compare_rebuild
 from .definitions import Definitions, load_definitions
+from .errors import Problem, RecordError
 from .ids import check_directive_id
 from .output import StagedOutput
 from .render import render_annex, render_directive
@@ -46,6 +47,12 @@ APPROVED = "kinnitatud"
 
 def archive_root(project: Project, directive_id: str) -> Path:
     return project.root / ARCHIVE / check_directive_id(directive_id)
+
+
+def recording_journal(project: Project, directive_id: str) -> Path:
+    """The journal of a recording under way (recording.py): while it exists, the directive is
+    half-recorded and the next command finishes it."""
+    return project.root / ARCHIVE / f".{check_directive_id(directive_id)}.registreerimine.json"
 
 
 def archived_project(project: Project, directive_id: str) -> Project | None:
@@ -105,6 +112,11 @@ def build(
 ) -> BuildResult:
     """Build a draft from its definitions; deliver a recorded directive from its archive."""
     directive_id = check_directive_id(directive_id)
+    if recording_journal(project, directive_id).exists():
+        raise RecordError(Problem(
+            f"käskkirja {directive_id} registreerimine on pooleli (katkestatud). Käivita kaskkiri "
+            f"record {directive_id} uuesti või mõni muu kaskkiri käsk: see lõpetab registreerimise.",
+            str(recording_journal(project, directive_id).relative_to(project.root))))
     approved = approved_build(archive_root(project, directive_id) / APPROVED)
     if approved is not None:
         return _deliver_approved(project, directive_id, approved, word_only=word_only,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -45,8 +47,20 @@ def _fail(exc: KaskkiriError) -> None:
     _err(f"{head}:")
     for p in problems:
         _err(f"  {p}")
-    _err("Väljundit ega definitsioone ei muudetud.")
+    _err(exc.changed or "Väljundit ega definitsioone ei muudetud.")
     raise typer.Exit(exc.exit_code)
+
+
+@contextmanager
+def _exclusive(project: Project, command: str) -> Iterator[None]:
+    """The project's lock for the block, after finishing a recording a stopped run left half-done."""
+    from .lock import project_lock
+    from .recording import finish_interrupted
+
+    with project_lock(project.root, command):
+        for note in finish_interrupted(project):
+            _err(f"Märkus: {note}")
+        yield
 
 
 def _project(path: Path | None) -> Project:
@@ -95,8 +109,10 @@ def build(
     _check_timeout(aegumine)
     project = _project(projekt)
     try:
-        result = run_build(project, check_directive_id(kaskkiri), word_only=ainult_word, timeout=aegumine,
-                           progress=lambda m: _err(f"• {m}"))
+        directive_id = check_directive_id(kaskkiri)
+        with _exclusive(project, f"build {directive_id}"):
+            result = run_build(project, directive_id, word_only=ainult_word,
+                               timeout=aegumine, progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return
@@ -203,8 +219,10 @@ def record(
     on = _parse_date(kuupaev)
     project = _project(projekt)
     try:
-        result = run_record(project, check_directive_id(kaskkiri), nr, on, word_only=ainult_word,
-                            progress=lambda m: _err(f"• {m}"))
+        directive_id = check_directive_id(kaskkiri)
+        with _exclusive(project, f"record {directive_id}"):
+            result = run_record(project, directive_id, nr, on, word_only=ainult_word,
+                                progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return
@@ -230,8 +248,11 @@ def review(
     """
     from .review import write_review
 
+    project = _project(projekt)
     try:
-        result = write_review(_project(projekt), check_directive_id(kaskkiri), progress=lambda m: _err(f"• {m}"))
+        directive_id = check_directive_id(kaskkiri)
+        with _exclusive(project, f"review {directive_id}"):
+            result = write_review(project, directive_id, progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return

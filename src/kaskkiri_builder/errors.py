@@ -54,12 +54,14 @@ class KaskkiriError(Exception):
 
     exit_code = 1
 
-    def __init__(self, problems: list[Problem] | Problem | str):
+    def __init__(self, problems: list[Problem] | Problem | str, *, changed: str | None = None):
         if isinstance(problems, str):
             problems = [Problem(problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
+        #: What was changed before the failure (Estonian); None: nothing was changed.
+        self.changed = changed
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -129,4 +131,10 @@ class ArchiveError(KaskkiriError):
     Word files: the build delivers nothing rather than a look-alike. Exit code 8."""
 
     exit_code = 8
+
+
+class LockError(KaskkiriError):
+    """Another kaskkiri command is working on the same project (build, record, review). Exit 9."""
+
+    exit_code = 9
 

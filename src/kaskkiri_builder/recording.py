@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -24,11 +25,12 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import estonian, history
-from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build
+from . import estonian, history, pidfile
+from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build, recording_journal
 from .definitions import load_definitions
-from .errors import Problem, RecordError, RecordRefused
-from .output import check_inside, check_output_root
+from .errors import KaskkiriError, Problem, RecordError, RecordRefused
+from .ids import check_directive_id
+from .output import check_inside, check_output_root, make_staging_dir, remove_leftovers
 from .resolve import directive_of, resolve_directive
 
 
@@ -165,18 +167,101 @@ def record(
         word_only=word_only,
         progress=progress,
     )
+    # Everything is ready. The journal is written before the first change, so that whatever
+    # stops this run (a kill, a full disk) the next kaskkiri command finishes the same steps.
+    files = {str(d_file.relative_to(project.root)): new_directive_text,
+             str(ledger_file.relative_to(project.root)): new_ledger_text}
     try:
-        # Everything is ready: put it in place (the definitions, then the archive).
-        _replace_text(d_file, new_directive_text)
-        _replace_text(ledger_file, new_ledger_text)
-        final = archive_root(project, directive_id)
-        os.replace(staging, final)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    out = _publish(project, directive_id, final / APPROVED)
+        journal = _write_journal(project, directive_id, staging, files)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        final = _apply(project, journal)
+    except OSError as exc:
+        raise RecordError(
+            Problem(f"registreerimine katkes ({exc.strerror or exc}): osa muudatusi on tehtud. "
+                    "Paranda põhjus ja käivita ükskõik milline kaskkiri käsk (näiteks kaskkiri "
+                    "build): see lõpetab registreerimise.", str(journal.relative_to(project.root))),
+            changed="Registreerimine on pooleli; järgmine kaskkiri käsk lõpetab selle.",
+        ) from None
+    try:
+        out = _publish(project, directive_id, final / APPROVED)
+    except (OSError, KaskkiriError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "; ".join(p.message for p in exc.problems)
+        raise RecordError(
+            Problem(f"output/{directive_id}/ uuendamine ebaõnnestus ({reason}). Käskkiri on "
+                    "registreeritud; väljundi annab kaskkiri build, kui põhjus on parandatud.",
+                    f"output/{directive_id}"),
+            changed=(f"Registreeritud: {d_file.relative_to(project.root)}, "
+                     f"{ledger_file.relative_to(project.root)} ja arhiiv/{directive_id}/ on "
+                     f"muudetud; output/{directive_id}/ jäi endiseks."),
+        ) from None
     result.folder = out
     return RecordResult(entry, result, final)
+
+
+# --- the journal: recording as one transaction ----------------------------------------------
+
+
+def _write_journal(project: Project, directive_id: str, staging: Path, files: dict[str, str]) -> Path:
+    """What the commit does, written (and synced) before it starts: the new texts of the two
+    definition files and the staged archive to move into place."""
+    path = recording_journal(project, directive_id)
+    data = {"kaskkiri": directive_id, "arhiiv": staging.name, "failid": files}
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def _apply(project: Project, journal: Path) -> Path:
+    """Carry out a journal's steps; each is idempotent, so a second run finishes the first's."""
+    data = json.loads(journal.read_text(encoding="utf-8"))
+    directive_id = check_directive_id(str(data["kaskkiri"]))
+    for rel, text in data["failid"].items():
+        path = check_inside(project.root / rel, project.definitions)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            _replace_text(path, text)
+    final = archive_root(project, directive_id)
+    staging = check_inside(project.root / ARCHIVE / str(data["arhiiv"]), project.root / ARCHIVE)
+    if staging.exists():
+        pidfile.unmark(staging)
+        if final.exists():
+            shutil.rmtree(staging)  # moved already by a run that stopped after the rename
+        else:
+            os.replace(staging, final)
+    journal.unlink()
+    return final
+
+
+def finish_interrupted(project: Project) -> list[str]:
+    """Finish every recording that a stopped run left half-done; notes for the user (Estonian).
+
+    Run under the project's lock at the start of build, record and review."""
+    archive = project.root / ARCHIVE
+    if not archive.is_dir():
+        return []
+    notes = []
+    for journal in sorted(archive.glob(".*.registreerimine.json")):
+        directive_id = journal.name[1:].split(".")[0]
+        final = _apply(project, journal)
+        try:
+            _publish(project, directive_id, final / APPROVED)
+        except (OSError, KaskkiriError):
+            pass  # the archive is the directive's output: build delivers it
+        notes.append(f"lõpetasin katkenud registreerimise: käskkiri {directive_id} "
+                     f"(definitsioonid, ajalugu ja arhiiv/{directive_id}/ on nüüd kooskõlas)")
+    remove_leftovers(archive)
+    return notes
+
+
+def interrupted(project: Project, directive_id: str) -> bool:
+    """True while a recording of `directive_id` is half-done (its journal is there)."""
+    return recording_journal(project, directive_id).exists()
 
 
 def stage_archive(
@@ -191,7 +276,7 @@ def stage_archive(
     definitions/), templates, and the build of the directive in `kinnitatud/`."""
     check_output_root(project.root / ARCHIVE, project.root)
     (project.root / ARCHIVE).mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directive_id}.", dir=project.root / ARCHIVE))
+    staging = make_staging_dir(project.root / ARCHIVE, f".{directive_id}.")
     try:
         shutil.copytree(project.definitions, staging / "definitions")
         shutil.copytree(project.templates, staging / "templates")
