@@ -92,7 +92,7 @@ def test_a_run_stopped_after_the_archive_moved_is_finished(example: Path, monkey
 
     def apply_then_die(project: Project, journal: Path) -> Path:
         journal_text = journal.read_text(encoding="utf-8")
-        final = real_apply(project, journal)
+        real_apply(project, journal)
         journal.write_text(journal_text, encoding="utf-8")  # as if killed before unlink
         raise OSError(errno.EIO, "killed")
 
