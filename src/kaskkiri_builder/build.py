@@ -9,15 +9,17 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .approved import ApprovedBuild, approved_build, check_intact, compare_rebuild
+from .checks.findings import Finding
 from .definitions import Definitions, load_definitions
-from .errors import Problem, RecordError
+from .errors import FinalRefused, Problem, RecordError, RecordRefused
 from .ids import check_directive_id
 from .output import StagedOutput
 from .render import render_annex, render_directive
-from .resolve import ResolvedDirective, resolve_directive
+from .resolve import ResolvedDirective, directive_of, resolve_directive
 from .text_guard import annex_texts, check_resolved, directive_texts, verify_readback
 
 
@@ -76,6 +78,19 @@ def source_project(project: Project, directive_id: str, progress: Callable[[str]
     return archived
 
 
+@dataclass(frozen=True)
+class Final:
+    """A final build: the documents to sign, with the number and date the register gave.
+
+    `allow_errors` is the reason to build although `check` reports errors (`--luba-vead`); it
+    lands in the manifest with the open findings.
+    """
+
+    number: str
+    on: date
+    allow_errors: str | None = None
+
+
 @dataclass
 class BuildResult:
     directive: ResolvedDirective
@@ -109,8 +124,10 @@ def build(
     timeout: float = 180.0,
     checks: bool = True,
     progress: Callable[[str], None] = lambda _msg: None,
+    final: Final | None = None,
 ) -> BuildResult:
-    """Build a draft from its definitions; deliver a recorded directive from its archive."""
+    """Build a draft from its definitions (`final`: the documents to sign); deliver a recorded
+    directive from its archive."""
     directive_id = check_directive_id(directive_id)
     if recording_journal(project, directive_id).exists():
         raise RecordError(Problem(
@@ -118,11 +135,16 @@ def build(
             f"record {directive_id} uuesti või mõni muu kaskkiri käsk: see lõpetab registreerimise.",
             str(recording_journal(project, directive_id).relative_to(project.root))))
     approved = approved_build(archive_root(project, directive_id) / APPROVED)
+    if approved is not None and final is not None:
+        raise RecordError(Problem(
+            f"käskkiri {directive_id} on juba registreeritud (arhiiv/{directive_id}/): selle "
+            "lõplikud failid on arhiivis. Käivita kaskkiri build ilma --nr ja --kuupaev võtmeteta.",
+            f"{ARCHIVE}/{directive_id}"))
     if approved is not None:
         return _deliver_approved(project, directive_id, approved, word_only=word_only,
                                  timeout=timeout, checks=checks, progress=progress)
     return _build(project, directive_id, word_only=word_only, timeout=timeout, checks=checks,
-                  progress=progress)
+                  progress=progress, final=final)
 
 
 def _deliver_approved(
@@ -160,10 +182,17 @@ def _build(
     timeout: float,
     checks: bool,
     progress: Callable[[str], None],
+    final: Final | None = None,
 ) -> BuildResult:
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
-    defs, rd = load_and_resolve(source, directive_id, project.root)
+    final_entries: dict[str, object] = {}
+    final_findings: list[Finding] | None = None
+    if final is None:
+        defs, rd = load_and_resolve(source, directive_id, project.root)
+    else:
+        defs, rd, final_entries, final_findings = _final(source, directive_id, final, project.root,
+                                                         progress)
     check_resolved(rd)
     progress(f"Koostan käskkirja {rd.id} ({len(rd.annexes)} lisa)")
     target = project.output / directive_id
@@ -190,8 +219,8 @@ def _build(
                 verify_readback(name, data, annex_texts(annex))
                 out.write(name, data, "annex", annex.number)
             progress(f"Kirjutasin {len(names)} Wordi faili")
-            findings = None
-            if checks:
+            findings = final_findings
+            if findings is None and checks:
                 # Everything but spelling: loading the spelling lexicon would double a build's
                 # time (measured: 3.4 s → 5.6 s); `kaskkiri check` runs it.
                 from .checks.run import run_checks
@@ -203,8 +232,53 @@ def _build(
             if stage is not None:
                 stage.cancel()
             raise
-        manifest = out.commit(directive_id, **_register_entry(rd))
+        manifest = out.commit(directive_id, **_register_entry(rd), **final_entries)
     return BuildResult(rd, target, manifest, notes, findings)
+
+
+def _final(source: Project, directive_id: str, final: Final, base: Path,
+           progress: Callable[[str], None]
+           ) -> tuple[Definitions, ResolvedDirective, dict[str, object], list[Finding]]:
+    """The definitions as signed with `final`'s number and date, checked as `record` checks them,
+    and refused while `check` reports errors unless a reason is given."""
+    from . import history
+    from .checks.findings import Severity
+
+    defs = load_definitions(source.definitions, base)
+    directive = directive_of(defs, directive_id)
+    if (directive.number and directive.number != final.number) or (
+            directive.date and directive.date != final.on):
+        raise RecordError(Problem(
+            f"käskkirja definitsioonis on juba number {directive.number} ja kuupäev "
+            f"{directive.date.strftime('%d.%m.%Y') if directive.date else '-'}, mis ei klapi "
+            "antud väärtustega. Kontrolli numbrit ja kuupäeva.",
+            directive.source.file, directive.source.line))
+    signed = history.signed(defs, directive, final.number, final.on)
+    rd = resolve_directive(signed, directive_id)
+    try:
+        history.entry_for(defs, directive, final.number, final.on, rd.title)
+    except RecordRefused as exc:
+        raise RecordRefused(exc.reasons, str(source.definitions.relative_to(base) / "ajalugu.yaml")
+                            if source.definitions.is_relative_to(base) else None) from None
+    progress(f"Lõplik koostamine: {final.on.strftime('%d.%m.%Y')} nr {final.number}; kontrollin leide")
+    from .checks.run import run_checks
+
+    findings = run_checks(signed, directive_id)  # what `kaskkiri check` reports, spelling too
+    errors = [f for f in findings if f.severity is Severity.VIGA]
+    entries: dict[str, object] = {"final": True}
+    if errors and final.allow_errors is None:
+        raise FinalRefused([
+            Problem(f"lõplikku käskkirja ei koostata, sest kontroll leidis vigu ({len(errors)}). "
+                    "Paranda need (kaskkiri check näitab üksikasju) või anna põhjus: --luba-vead "
+                    '"põhjus".'),
+            *(Problem(f"[{f.kind}] {f.message}", f.file, f.line) for f in errors),
+        ])
+    if errors:
+        entries["vead_lubatud"] = {
+            "pohjus": final.allow_errors,
+            "leiud": [f.as_json() for f in errors],
+        }
+    return signed, rd, entries, findings
 
 
 def _register_entry(rd: ResolvedDirective) -> dict[str, object]:

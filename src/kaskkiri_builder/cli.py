@@ -18,10 +18,10 @@ from pathlib import Path
 import typer
 
 from . import __version__, cli_language
-from .build import Project
+from .build import Final, Project
 from .build import build as run_build
-from .errors import KaskkiriError
-from .ids import check_directive_id
+from .errors import DefinitionError, KaskkiriError
+from .ids import check_directive_id, check_directive_number
 
 cli_language.install()  # Click's and Typer's own text in Estonian, before the app is built
 
@@ -98,6 +98,15 @@ def build(
     aegumine: float = typer.Option(
         180.0, "--aegumine", help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."
     ),
+    nr: str | None = typer.Option(
+        None, "--nr", help="Lõplik koostamine: registreerimisel saadud number (koos --kuupaev)."
+    ),
+    kuupaev: str | None = typer.Option(
+        None, "--kuupaev", help="Lõplik koostamine: käskkirja kuupäev PP.KK.AAAA (koos --nr)."
+    ),
+    luba_vead: str | None = typer.Option(
+        None, "--luba-vead", help="Koosta lõplik käskkiri ka kontrolli vigadega; põhjus läheb manifesti."
+    ),
     projekt: Path | None = ProjectOpt,
 ) -> None:
     """Koosta käskkiri ja selle lisad kausta output/<käskkiri>/.
@@ -105,14 +114,19 @@ def build(
     Kirjutab käskkirja ja iga lisa Wordi faili, LibreOffice'i olemasolul ka allkirjastamise PDF-i
     ja DigiDoc4-s allkirjastatava ASiC-E konteineri, ning manifest.json-i kõigi failide SHA-256
     räsidega. Vigase sisendi korral jääb eelmine väljund puutumata.
+
+    Eelnõu kannab märget EELNÕU ja kohti [kuupäev] ning [number]. Lõplik koostamine (--nr ja
+    --kuupaev) kirjutab allkirjastamiseks mõeldud failid numbri ja kuupäevaga; see keeldub, kui
+    kaskkiri check leiab vigu, välja arvatud --luba-vead "põhjus" korral.
     """
     _check_timeout(aegumine)
     project = _project(projekt)
     try:
         directive_id = check_directive_id(kaskkiri)
+        final = _final_option(nr, kuupaev, luba_vead)
         with _exclusive(project, f"build {directive_id}"):
             result = run_build(project, directive_id, word_only=ainult_word,
-                               timeout=aegumine, progress=lambda m: _err(f"• {m}"))
+                               timeout=aegumine, progress=lambda m: _err(f"• {m}"), final=final)
     except KaskkiriError as exc:
         _fail(exc)
         return
@@ -127,6 +141,19 @@ def build(
         typer.echo(f"Kontroll: {_summary(result.findings)} (õigekiri ja üksikasjad: kaskkiri check {kaskkiri})")
     for note in result.notes:
         _err(f"Märkus: {note}")
+
+
+def _final_option(nr: str | None, kuupaev: str | None, reason: str | None) -> Final | None:
+    if nr is None and kuupaev is None:
+        if reason is not None:
+            raise DefinitionError("--luba-vead käib lõpliku koostamisega: anna ka --nr ja --kuupaev.")
+        return None
+    if nr is None or kuupaev is None:
+        raise DefinitionError("lõplikuks koostamiseks anna nii --nr kui ka --kuupaev (näiteks "
+                              "--nr 12 --kuupaev 20.01.2026).")
+    if reason is not None and not reason.strip():
+        raise DefinitionError('--luba-vead vajab põhjust, näiteks --luba-vead "õigusosakond kiitis heaks".')
+    return Final(check_directive_number(nr), _parse_date(kuupaev), reason.strip() if reason else None)
 
 
 def _summary(findings) -> str:

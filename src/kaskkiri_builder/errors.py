@@ -133,6 +133,12 @@ class ArchiveError(KaskkiriError):
     exit_code = 8
 
 
+class FinalRefused(KaskkiriError):
+    """A final build (`build --nr --kuupaev`) is refused while `check` reports errors. Exit 10."""
+
+    exit_code = 10
+
+
 class LockError(KaskkiriError):
     """Another kaskkiri command is working on the same project (build, record, review). Exit 9."""
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
@@ -395,6 +395,32 @@ def record_refusals(ledger: Ledger, directive: LedgerDirective) -> list[str]:
                 "allkirjastamise järjekorras."
             )
     return reasons
+
+
+def signed(defs: Definitions, directive: Directive, number: str, on: date) -> Definitions:
+    """The definitions with `directive` given its number and date (as signed)."""
+    recorded = replace(directive, number=number, date=on)
+    return replace(defs, directives={**defs.directives, directive.id: recorded})
+
+
+def entry_for(defs: Definitions, directive: Directive, number: str, on: date, title: str) -> LedgerDirective:
+    """The ledger entry of `directive` signed as `number` on `on`: what it approves and revokes.
+
+    Raises RecordRefused when the ledger refuses it (a number used that year, a date before the
+    newest recorded directive): the same rules for a final build as for `record`.
+    """
+    now = signed(defs, directive, number, on)
+    _phrase, groups = revocation_phrase_for(now, now.directives[directive.id])
+    entry = LedgerDirective(
+        id=directive.id,
+        number=number,
+        date=on,
+        title=title,
+        annexes={n: ref.post_id for n, ref in enumerate(directive.annexes, start=1)},
+        revokes=revocations_of(groups),
+    )
+    record(defs.ledger or (), entry)
+    return entry
 
 
 def record(ledger: Ledger, directive: LedgerDirective) -> tuple[LedgerDirective, ...]:

@@ -24,3 +24,25 @@ def check_directive_id(text: str) -> str:
         f"sidekriipse ning peab algama tähe või numbriga (muster ^{ID_PATTERN}$), näiteks "
         f'"2026-02". Id on faili nimi kaustas definitions/kaskkirjad/ ilma laiendita .yaml.'
     )
+
+
+#: A directive's register number: ASCII digits, or a register index of digit groups joined by
+#: ".", "-" and "/" as many agencies number their directives ("12", "1-2/22-015", "3-1/61-1").
+NUMBER_PATTERN = r"[0-9]+(?:[./-][0-9]+)*"
+_NUMBER_RE = re.compile(NUMBER_PATTERN, re.ASCII)
+MAX_NUMBER_LENGTH = 30
+
+
+def check_directive_number(text: str) -> str:
+    """`text` exactly as typed when it is a register number; otherwise a DefinitionError.
+
+    Kept as text everywhere (documents, YAML, ledger, archive): "007" stays "007", "1.10" stays
+    "1.10"."""
+    if len(text) <= MAX_NUMBER_LENGTH and _NUMBER_RE.fullmatch(text):
+        return text
+    shown = text if len(text) <= 40 else text[:37] + "…"
+    raise DefinitionError(
+        f"käskkirja number {shown!r} ei sobi: number koosneb numbritest 0–9, mida võivad "
+        'eraldada ".", "-" ja "/" (näiteks 12 või 1-2/22-015), kokku kuni '
+        f"{MAX_NUMBER_LENGTH} märki. Kirjuta number nii, nagu register selle andis."
+    )

@@ -11,7 +11,6 @@ prepared in a temporary folder, then moved into place.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import os
@@ -138,20 +137,9 @@ def record(
                 directive.source.line,
             )
         )
-    recorded = dataclasses.replace(directive, number=number, date=on)
-    defs_now = dataclasses.replace(defs, directives={**defs.directives, directive_id: recorded})
-    resolved = resolve_directive(defs_now, directive_id)
-    _phrase, groups = history.revocation_phrase_for(defs_now, recorded)
-    entry = history.LedgerDirective(
-        id=directive_id,
-        number=number,
-        date=on,
-        title=resolved.title,
-        annexes={n: ref.post_id for n, ref in enumerate(directive.annexes, start=1)},
-        revokes=history.revocations_of(groups),
-    )
+    resolved = resolve_directive(history.signed(defs, directive, number, on), directive_id)
     try:
-        history.record(defs.ledger or (), entry)
+        entry = history.entry_for(defs, directive, number, on, resolved.title)
     except RecordRefused as exc:
         raise RecordRefused(exc.reasons, str(ledger_file.relative_to(project.root))) from None
 
