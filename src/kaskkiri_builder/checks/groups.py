@@ -8,11 +8,13 @@ override the rule (`piirang`, a published `tekst`) or the group's Eritingimused 
 
 from __future__ import annotations
 
+from functools import partial
+
 from ..definitions.load import Source
 from ..definitions.model import QUALIFIER, Definitions, Post, PostGroup, PostRef
 from ..estonian import capitalize_first
 from ..resolve import needs_qualifier
-from .common import Renderer, annex_list, annex_posts, finding
+from .common import Renderer, annex_list, annex_posts, each_annex, finding
 from .findings import Finding, Quote, Severity
 from .lists import has_qualifier, segments
 from .textdiff import describe, near_miss, norm, quotes
@@ -25,13 +27,14 @@ def check_groups(defs: Definitions, directive_id: str) -> list[Finding]:
     """Qualifier overrides and published texts against the rule, cross-annex consistency,
     and Eritingimused overrides."""
     renderer = Renderer(defs)
-    findings: list[Finding] = []
-    for n, post, _ref in annex_posts(defs, directive_id):
-        findings += _explicit_overrides(defs, post, n)
-        findings += _text_overrides(defs, renderer, post, n)
-        findings += _special_conditions(renderer, post, n)
-    findings += _consistency(defs, renderer, directive_id)
-    return findings
+    findings = each_annex(
+        defs,
+        directive_id,
+        partial(_explicit_overrides, defs),
+        partial(_text_overrides, defs, renderer),
+        partial(_special_conditions, renderer),
+    )
+    return findings + _consistency(defs, renderer, directive_id)
 
 
 def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> list[Finding]:
