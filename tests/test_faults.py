@@ -51,7 +51,8 @@ def watchdogs_of(parent: int) -> list[int]:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"-c" in argv[:4] and len(argv) > 5 and argv[5] == str(parent).encode() and alive(int(entry.name)):
+        is_watchdog = len(argv) > 4 and argv[3].endswith(b"/watchdog.py")
+        if is_watchdog and argv[4] == str(parent).encode() and alive(int(entry.name)):
             found.append(int(entry.name))
     return found
 

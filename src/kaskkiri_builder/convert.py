@@ -27,8 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from . import pidfile
+from . import pidfile, watchdog
 from .errors import ConversionError, ConverterMissing, Problem
+from .watchdog import group_alive
 
 ENV_VAR = "KASKKIRI_SOFFICE"
 #: The throw-away profiles' folders in the temp folder: kaskkiri-lo-XXXX.
@@ -262,59 +263,14 @@ def _chunks(n: int, workers: int) -> list[list[int]]:
 #: The watchdog's seconds between two looks at its parent and the group.
 WATCHDOG_POLL = 0.2
 
-#: Runs beside a LibreOffice process group: argv = parent pid, group id, SIGTERM grace, poll.
-#: When the parent is gone (its parent pid changed: it was re-parented), the group gets SIGTERM,
-#: then SIGKILL; when the group has ended, the watchdog ends too. While the parent lives, a
-#: cheap killpg(0) tells whether the group is there; once it is gone, zombies nobody reaps
-#: must not count as alive, so /proc is read.
-_WATCHDOG = """
-import os, signal, sys, time
-parent, pgid, grace, poll = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-def group_exists():
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-def group_running():
-    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
-            return True
-    return group_exists() if not os.path.isdir("/proc") else False
-while group_exists():
-    if os.getppid() != parent:
-        for sig, limit in ((signal.SIGTERM, grace), (signal.SIGKILL, 0.0)):
-            try:
-                os.killpg(pgid, sig)
-            except (ProcessLookupError, PermissionError):
-                break
-            end = time.monotonic() + limit
-            while time.monotonic() < end and group_running():
-                time.sleep(0.05)
-            if not group_running():
-                break
-        break
-    time.sleep(poll)
-"""
-
 
 def start_watchdog(pgid: int) -> subprocess.Popen[bytes]:
-    """A process that ends group `pgid` if this process dies first (see `_WATCHDOG`).
+    """A process that ends group `pgid` if this process dies first (see `watchdog.py`).
 
     In its own session, so that a Ctrl-C or a signal to kaskkiri's group does not end it too.
     """
     return subprocess.Popen(
-        [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(os.getpid()), str(pgid),
+        [sys.executable, "-I", "-S", watchdog.__file__, str(os.getpid()), str(pgid),
          str(TERM_GRACE), str(WATCHDOG_POLL)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -459,31 +415,6 @@ def kill_process_groups(groups: list[tuple[int, subprocess.Popen | None]]) -> No
         if not alive():
             break
     reap_all(0.5)
-
-
-def group_alive(pgid: int) -> bool:
-    """True while a process of group `pgid` runs (a zombie waiting to be reaped does not count)."""
-    proc_dir = Path("/proc")
-    if proc_dir.is_dir():
-        for entry in proc_dir.iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # Fields after the command name, which is in parentheses and may hold spaces.
-            fields = stat[stat.rfind(")") + 2 :].split()
-            if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
-                return True
-        return False
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _signal_group(pgid: int, sig: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .definitions.load import Source
@@ -50,9 +50,17 @@ class Problem:
 
 
 class KaskkiriError(Exception):
-    """Base of every error the CLI reports as a message (never as a traceback)."""
+    """Base of every error the CLI reports as a message (never as a traceback).
+
+    A subclass names its exit code in its header: `class RenderError(KaskkiriError, exit_code=3)`.
+    """
 
     exit_code = 1
+
+    def __init_subclass__(cls, exit_code: int | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if exit_code is not None:
+            cls.exit_code = exit_code
 
     def __init__(self, problems: list[Problem] | Problem | str, *, changed: str | None = None):
         if isinstance(problems, str):
@@ -65,46 +73,32 @@ class KaskkiriError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class DefinitionError(KaskkiriError):
+class DefinitionError(KaskkiriError, exit_code=2):
     """The definitions cannot be read or are not valid (all problems of a run, together)."""
 
-    exit_code = 2
 
-
-class TemplateError(KaskkiriError):
+class TemplateError(KaskkiriError, exit_code=2):
     """A Word template or a clause text is broken (Jinja syntax, unknown variable)."""
 
-    exit_code = 2
 
-
-class RenderError(KaskkiriError):
+class RenderError(KaskkiriError, exit_code=3):
     """A document could not be written (a character Word cannot hold, a broken template file)."""
 
-    exit_code = 3
 
-
-class ConverterMissing(KaskkiriError):
+class ConverterMissing(KaskkiriError, exit_code=4):
     """LibreOffice is not installed: PDF and container cannot be made."""
 
-    exit_code = 4
 
-
-class ConversionError(KaskkiriError):
+class ConversionError(KaskkiriError, exit_code=4):
     """LibreOffice ran but failed, crashed or hung."""
 
-    exit_code = 4
 
-
-class PackageError(KaskkiriError):
+class PackageError(KaskkiriError, exit_code=5):
     """The signing PDF or the container could not be made."""
 
-    exit_code = 5
 
-
-class RecordError(KaskkiriError):
+class RecordError(KaskkiriError, exit_code=6):
     """A signed directive cannot be recorded (number used, date out of order, recorded twice)."""
-
-    exit_code = 6
 
 
 class RecordRefused(RecordError):
@@ -118,29 +112,20 @@ class RecordRefused(RecordError):
         return [p.message for p in self.problems]
 
 
-class OutputError(KaskkiriError):
+class OutputError(KaskkiriError, exit_code=7):
     """The output (output/<id>/, arhiiv/) cannot be written or would be written in the wrong
     place: no write permission, a read-only or full disk, a file where a folder belongs, a
-    symbolic link or a path outside the project. Exit code 7."""
-
-    exit_code = 7
+    symbolic link or a path outside the project."""
 
 
-class ArchiveError(KaskkiriError):
+class ArchiveError(KaskkiriError, exit_code=8):
     """A recorded directive's archive (arhiiv/<id>/) is damaged or no longer rebuilds its approved
-    Word files: the build delivers nothing rather than a look-alike. Exit code 8."""
-
-    exit_code = 8
+    Word files: the build delivers nothing rather than a look-alike."""
 
 
-class FinalRefused(KaskkiriError):
-    """A final build (`build --nr --kuupaev`) is refused while `check` reports errors. Exit 10."""
-
-    exit_code = 10
+class FinalRefused(KaskkiriError, exit_code=10):
+    """A final build (`build --nr --kuupaev`) is refused while `check` reports errors."""
 
 
-class LockError(KaskkiriError):
-    """Another kaskkiri command is working on the same project (build, record, review). Exit 9."""
-
-    exit_code = 9
-
+class LockError(KaskkiriError, exit_code=9):
+    """Another kaskkiri command is working on the same project (build, record, review)."""

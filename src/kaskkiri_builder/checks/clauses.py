@@ -11,18 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from ..definitions.load import Source
-from ..definitions.model import (
-    Clause,
-    Definitions,
-    DutyClause,
-    Post,
-    RowsClause,
-    Text,
-    TextClause,
-)
+from ..definitions.model import Clause, Definitions, DutyClause, Post, RowsClause, Text, TextClause
 from .common import Renderer, annex_numbers, annex_posts, finding, used_by, where
 from .findings import Finding, Severity
 from .textdiff import (
@@ -383,53 +376,49 @@ def _clause_pairs(defs: Definitions, directive_id: str) -> list[Finding]:
         for post, _params in uses:
             if post.id in annexes:
                 users[cid].add(annexes[post.id])
-    out: list[Finding] = []
-    ids = sorted(defs.clauses)
-    for x in range(len(ids)):
-        for y in range(x + 1, len(ids)):
-            a, b = defs.clauses[ids[x]], defs.clauses[ids[y]]
-            diffs = _differences(a, b)
-            if diffs is None:
-                continue
-            # The variant is the less used clause (ties: the one defined later).
-            def key(c: Clause) -> tuple[int, str, int]:
-                return (-len(usages.get(c.id, [])), c.source.file, c.source.line or 0)
 
-            main, variant = sorted((a, b), key=key)
-            if variant is b:
-                diffs = [(q, p) for p, q in diffs]  # as (variant's text, main's text)
-            if not users.get(variant.id):
-                continue
-            shown_in = used_by(users[variant.id])
-            if not diffs:
-                out.append(
-                    finding(
-                        Severity.INFO,
-                        KIND_CANDIDATE,
-                        f'Klausel "{variant.id}" on sama mis klausel "{main.id}" '
-                        f'({where(main.source)}): kasuta klauslit "{main.id}" ja kustuta '
-                        f'"{variant.id}" (seda {shown_in}).',
-                        variant.source,
-                        min(users[variant.id]),
-                        subject=variant.id,
-                    )
-                )
-                continue
-            for v_text, m_text in diffs:
-                is_slip = slip(v_text.value, m_text.value)
-                diff = describe(v_text.value, m_text.value, here="siin", there="seal")
-                out.append(
-                    finding(
-                        Severity.HOIATUS if is_slip else Severity.INFO,
-                        KIND_DRIFT if is_slip else KIND_VARIANT,
-                        f'Klausel "{variant.id}" erineb veidi klauslist "{main.id}" '
-                        f"({where(m_text.source)}): {diff}. Kui erinevus pole taotluslik, kasuta "
-                        f'klauslit "{main.id}" ja kustuta "{variant.id}". Klauslit "{variant.id}" '
-                        f"{shown_in}.",
-                        v_text.source,
-                        min(users[variant.id]),
-                        subject=variant.id,
-                        quotes=quotes(v_text.value, m_text.value),
-                    )
-                )
+    def key(c: Clause) -> tuple[int, str, int]:
+        """The variant is the less used clause (ties: the one defined later)."""
+        return (-len(usages.get(c.id, [])), c.source.file, c.source.line or 0)
+
+    out: list[Finding] = []
+    for a, b in combinations([defs.clauses[cid] for cid in sorted(defs.clauses)], 2):
+        diffs = _differences(a, b)
+        if diffs is None:
+            continue
+        main, variant = sorted((a, b), key=key)
+        if variant is b:
+            diffs = [(q, p) for p, q in diffs]  # as (variant's text, main's text)
+        if users.get(variant.id):
+            out += _variant(main, variant, diffs, users[variant.id])
+    return out
+
+
+def _variant(main: Clause, variant: Clause, diffs: list[tuple[Text, Text]], annexes: set[int]) -> list[Finding]:
+    """A variant that says what its main clause says, or each (variant's, main's) text that differs."""
+    shown_in = used_by(annexes)
+    if not diffs:
+        message = (
+            f'Klausel "{variant.id}" on sama mis klausel "{main.id}" ({where(main.source)}): kasuta '
+            f'klauslit "{main.id}" ja kustuta "{variant.id}" (seda {shown_in}).'
+        )
+        return [finding(Severity.INFO, KIND_CANDIDATE, message, variant.source, min(annexes), subject=variant.id)]
+    out: list[Finding] = []
+    for v_text, m_text in diffs:
+        is_slip = slip(v_text.value, m_text.value)
+        diff = describe(v_text.value, m_text.value, here="siin", there="seal")
+        out.append(
+            finding(
+                Severity.HOIATUS if is_slip else Severity.INFO,
+                KIND_DRIFT if is_slip else KIND_VARIANT,
+                f'Klausel "{variant.id}" erineb veidi klauslist "{main.id}" '
+                f"({where(m_text.source)}): {diff}. Kui erinevus pole taotluslik, kasuta "
+                f'klauslit "{main.id}" ja kustuta "{variant.id}". Klauslit "{variant.id}" '
+                f"{shown_in}.",
+                v_text.source,
+                min(annexes),
+                subject=variant.id,
+                quotes=quotes(v_text.value, m_text.value),
+            )
+        )
     return out

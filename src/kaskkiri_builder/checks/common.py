@@ -6,7 +6,7 @@ precedence), so that what they compare is what the document shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..definitions.load import Source
@@ -22,6 +22,7 @@ __all__ = [
     "annex_numbers",
     "annex_posts",
     "directive_of",
+    "each_annex",
     "finding",
     "used_by",
     "where",
@@ -45,6 +46,13 @@ def annex_posts(defs: Definitions, directive_id: str) -> list[tuple[int, Post, P
         for n, ref in enumerate(directive.annexes, start=1)
         if ref.post_id in defs.posts
     ]
+
+
+def each_annex(
+    defs: Definitions, directive_id: str, *checks: Callable[[Post, int], list[Finding]]
+) -> list[Finding]:
+    """The findings of per-post checks, annex by annex: `check(post, n)` for every annex post."""
+    return [f for n, post, _ref in annex_posts(defs, directive_id) for check in checks for f in check(post, n)]
 
 
 class Renderer:

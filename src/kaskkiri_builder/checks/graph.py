@@ -8,9 +8,12 @@ namesake (same title in the same unit): the document cannot tell "nõustaja" pos
 
 from __future__ import annotations
 
+from functools import partial
+from typing import NamedTuple
+
 from ..definitions.model import Definitions, Post, PostRef, PostRefList
 from ..estonian import capitalize_first
-from .common import annex_numbers, annex_posts, finding, where
+from .common import annex_numbers, each_annex, finding, where
 from .findings import Finding, Severity
 
 KIND_MANAGER = "alluvus"
@@ -49,15 +52,52 @@ def _list_place(lst: PostRefList | None, post: Post) -> str:
 
 def check_graph(defs: Definitions, directive_id: str) -> list[Finding]:
     """Disagreements between the lists of two posts, and cycles of managers."""
-    annexes = annex_numbers(defs, directive_id)
-    findings: list[Finding] = []
-    for n, post, _ref in annex_posts(defs, directive_id):
-        findings += _manager(defs, post, n)
-        findings += _subordinates(defs, post, n)
-        findings += _substitutes_for(defs, post, n)
-        findings += _substituted_by(defs, post, n)
-    findings += _cycles(defs, annexes)
-    return findings
+    findings = each_annex(defs, directive_id, partial(_one_sided, defs))
+    return findings + _cycles(defs, annex_numbers(defs, directive_id))
+
+
+class _Link(NamedTuple):
+    """What a post's list asks of each post it names: to name the post back in list `back`.
+
+    `message` is a `str.format` template: {title}, {Title} (capitalised) and {id} are the post's,
+    {other} and {other_id} the named post's, {back} where its list `back` is written, and
+    {its_manager} what its "vahetu_juht" says.
+    """
+
+    back: str
+    kind: str
+    message: str
+
+
+#: A post's list -> what the posts it names must answer, in the order the findings are listed.
+_LINKS: dict[str, _Link] = {
+    "manager": _Link(
+        "subordinates",
+        KIND_MANAGER,
+        'Vahetu juht on {other}, kuid selle ametikoha alluvate loetelus ("alluvad", {back}) ei ole '
+        '"{title}". Lisa "{id}" ametikoha {other_id} alluvate hulka või paranda siin vahetu juht.',
+    ),
+    "subordinates": _Link(
+        "manager",
+        KIND_MANAGER,
+        "Alluvate hulgas on {other}, kuid selle ametikoha ametijuhendis ({back}) {its_manager}. "
+        'Paranda ametikoha {other_id} "vahetu_juht" või kustuta "{other_id}" siit alluvate hulgast.',
+    ),
+    "substitutes_for": _Link(
+        "substituted_by",
+        KIND_SUBSTITUTE,
+        '{Title} asendab ametikohta {other}, kuid selle ametikoha asendajate loetelus '
+        '("teenistuja_asendaja", {back}) ei ole "{title}". Asendamine peab olema vastastikune: '
+        'lisa "{id}" ametikoha {other_id} asendajate hulka või kustuta "{other_id}" siit.',
+    ),
+    "substituted_by": _Link(
+        "substitutes_for",
+        KIND_SUBSTITUTE,
+        'Asendajate hulgas on {other}, kuid selle ametikoha loetelus "teenistuja_asendab" ({back}) '
+        'ei ole "{title}". Asendamine peab olema vastastikune: lisa "{id}" ametikoha {other_id} '
+        'loetellu "teenistuja_asendab" või kustuta "{other_id}" siit.',
+    ),
+}
 
 
 def _others(defs: Definitions, post: Post, lst: PostRefList | None) -> list[tuple[PostRef, Post]]:
@@ -73,92 +113,32 @@ def _others(defs: Definitions, post: Post, lst: PostRefList | None) -> list[tupl
     return out
 
 
-def _manager(defs: Definitions, post: Post, n: int) -> list[Finding]:
+def _one_sided(defs: Definitions, post: Post, n: int) -> list[Finding]:
+    """Each entry of the post's lists whose post does not name it back (see `_LINKS`)."""
     out = []
-    for ref, boss in _others(defs, post, post.manager):
-        if _named_back(defs, boss, "subordinates", post):
-            continue
-        out.append(
-            finding(
-                Severity.HOIATUS,
-                KIND_MANAGER,
-                f"Vahetu juht on {_label(boss)}, kuid selle ametikoha alluvate loetelus "
-                f'("alluvad", {_list_place(boss.subordinates, boss)}) ei ole "{post.title}". '
-                f'Lisa "{post.id}" ametikoha {boss.id} alluvate hulka või paranda siin vahetu juht.',
-                ref.source,
-                n,
-                subject=post.id,
+    for attr, link in _LINKS.items():
+        for ref, other in _others(defs, post, getattr(post, attr)):
+            if _named_back(defs, other, link.back, post):
+                continue
+            message = link.message.format(
+                title=post.title,
+                Title=capitalize_first(post.title),
+                id=post.id,
+                other=_label(other),
+                other_id=other.id,
+                back=_list_place(getattr(other, link.back), other),
+                its_manager=_its_manager(defs, other),
             )
-        )
+            out.append(finding(Severity.HOIATUS, link.kind, message, ref.source, n, subject=post.id))
     return out
 
 
-def _subordinates(defs: Definitions, post: Post, n: int) -> list[Finding]:
-    out = []
-    for ref, sub in _others(defs, post, post.subordinates):
-        if _named_back(defs, sub, "manager", post):
-            continue
-        if sub.manager is None or not sub.manager.refs:
-            actual = "vahetut juhti pole märgitud"
-        else:
-            names = ", ".join(f'"{defs.posts[r.post_id].title}"' for r in sub.manager.refs if r.post_id in defs.posts)
-            actual = f"vahetu juht on {names}"
-        out.append(
-            finding(
-                Severity.HOIATUS,
-                KIND_MANAGER,
-                f"Alluvate hulgas on {_label(sub)}, kuid selle ametikoha ametijuhendis "
-                f'({_list_place(sub.manager, sub)}) {actual}. Paranda ametikoha {sub.id} '
-                f'"vahetu_juht" või kustuta "{sub.id}" siit alluvate hulgast.',
-                ref.source,
-                n,
-                subject=post.id,
-            )
-        )
-    return out
-
-
-def _substitutes_for(defs: Definitions, post: Post, n: int) -> list[Finding]:
-    out = []
-    for ref, other in _others(defs, post, post.substitutes_for):
-        if _named_back(defs, other, "substituted_by", post):
-            continue
-        out.append(
-            finding(
-                Severity.HOIATUS,
-                KIND_SUBSTITUTE,
-                f"{capitalize_first(post.title)} asendab ametikohta {_label(other)}, kuid selle "
-                f'ametikoha asendajate loetelus ("teenistuja_asendaja", '
-                f'{_list_place(other.substituted_by, other)}) ei ole "{post.title}". Asendamine '
-                f'peab olema vastastikune: lisa "{post.id}" ametikoha {other.id} asendajate hulka '
-                f'või kustuta "{other.id}" siit.',
-                ref.source,
-                n,
-                subject=post.id,
-            )
-        )
-    return out
-
-
-def _substituted_by(defs: Definitions, post: Post, n: int) -> list[Finding]:
-    out = []
-    for ref, other in _others(defs, post, post.substituted_by):
-        if _named_back(defs, other, "substitutes_for", post):
-            continue
-        out.append(
-            finding(
-                Severity.HOIATUS,
-                KIND_SUBSTITUTE,
-                f"Asendajate hulgas on {_label(other)}, kuid selle ametikoha loetelus "
-                f'"teenistuja_asendab" ({_list_place(other.substitutes_for, other)}) ei ole '
-                f'"{post.title}". Asendamine peab olema vastastikune: lisa "{post.id}" ametikoha '
-                f'{other.id} loetellu "teenistuja_asendab" või kustuta "{other.id}" siit.',
-                ref.source,
-                n,
-                subject=post.id,
-            )
-        )
-    return out
+def _its_manager(defs: Definitions, post: Post) -> str:
+    """What the post's "vahetu_juht" says, for a message about it."""
+    if post.manager is None or not post.manager.refs:
+        return "vahetut juhti pole märgitud"
+    names = ", ".join(f'"{defs.posts[r.post_id].title}"' for r in post.manager.refs if r.post_id in defs.posts)
+    return f"vahetu juht on {names}"
 
 
 def _cycles(defs: Definitions, annexes: dict[str, int]) -> list[Finding]:

@@ -8,11 +8,13 @@ override the rule (`piirang`, a published `tekst`) or the group's Eritingimused 
 
 from __future__ import annotations
 
+from functools import partial
+
 from ..definitions.load import Source
 from ..definitions.model import QUALIFIER, Definitions, Post, PostGroup, PostRef
 from ..estonian import capitalize_first
 from ..resolve import needs_qualifier
-from .common import Renderer, annex_list, annex_posts, finding
+from .common import Renderer, annex_list, annex_posts, each_annex, finding
 from .findings import Finding, Quote, Severity
 from .lists import has_qualifier, segments
 from .textdiff import describe, near_miss, norm, quotes
@@ -25,13 +27,14 @@ def check_groups(defs: Definitions, directive_id: str) -> list[Finding]:
     """Qualifier overrides and published texts against the rule, cross-annex consistency,
     and Eritingimused overrides."""
     renderer = Renderer(defs)
-    findings: list[Finding] = []
-    for n, post, _ref in annex_posts(defs, directive_id):
-        findings += _explicit_overrides(defs, post, n)
-        findings += _text_overrides(defs, renderer, post, n)
-        findings += _special_conditions(renderer, post, n)
-    findings += _consistency(defs, renderer, directive_id)
-    return findings
+    findings = each_annex(
+        defs,
+        directive_id,
+        partial(_explicit_overrides, defs),
+        partial(_text_overrides, defs, renderer),
+        partial(_special_conditions, renderer),
+    )
+    return findings + _consistency(defs, renderer, directive_id)
 
 
 def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> list[Finding]:
@@ -41,26 +44,7 @@ def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> li
     """
     entries: dict[tuple[PostGroup, str], list[tuple[bool, int, Post, PostRef, Source]]] = {}
     for n, post, _ref in annex_posts(defs, directive_id):
-        lst = post.substitutes_for
-        if lst is None:
-            continue
-        if lst.text is not None:
-            shown = [
-                (ref, has_qualifier(seg), lst.text.source)
-                for ref, seg in segments(renderer, renderer.text(lst.text, post), lst.refs)
-            ]
-        else:
-            shown = [
-                (
-                    ref,
-                    ref.qualifier if ref.qualifier is not None
-                    else needs_qualifier(post, defs.posts[ref.post_id]),
-                    ref.source,
-                )
-                for ref in lst.refs
-                if ref.post_id in defs.posts
-            ]
-        for ref, q, src in shown:
+        for ref, q, src in _substituted(defs, renderer, post):
             other = defs.posts.get(ref.post_id)
             if other is None or q != needs_qualifier(post, other):
                 continue  # breaks the rule: reported by the checks above
@@ -98,6 +82,27 @@ def _consistency(defs: Definitions, renderer: Renderer, directive_id: str) -> li
                 )
             )
     return out
+
+
+def _substituted(defs: Definitions, renderer: Renderer, post: Post) -> list[tuple[PostRef, bool, Source]]:
+    """Each entry of the post's "teenistuja_asendab": whether it shows the qualifier, and where."""
+    lst = post.substitutes_for
+    if lst is None:
+        return []
+    if lst.text is not None:
+        return [
+            (ref, has_qualifier(seg), lst.text.source)
+            for ref, seg in segments(renderer, renderer.text(lst.text, post), lst.refs)
+        ]
+    return [
+        (
+            ref,
+            ref.qualifier if ref.qualifier is not None else needs_qualifier(post, defs.posts[ref.post_id]),
+            ref.source,
+        )
+        for ref in lst.refs
+        if ref.post_id in defs.posts
+    ]
 
 
 def _why(post: Post, other: Post) -> str:
@@ -205,74 +210,42 @@ def _special_conditions(renderer: Renderer, post: Post, n: int) -> list[Finding]
     if post.special_conditions is None:
         return []
     text = norm(renderer.text(post.special_conditions, post))
+    severity, message, shown = _special_wording(post, text)
+    return [finding(severity, KIND_SPECIAL, message, post.special_conditions.source, n, subject=post.id, quotes=shown)]
+
+
+def _special_wording(post: Post, text: str) -> tuple[Severity, str, tuple[Quote, ...]]:
+    """How the override `text` stands to the group's wording: severity, message, quotes."""
     own = post.group.special_conditions
     other_group = post.group.other
-    other = other_group.special_conditions
-    src = post.special_conditions.source
-    group = post.group.value
-    as_written = (Quote(text, own),)
     if text == own:
-        return [
-            finding(
-                Severity.INFO,
-                KIND_SPECIAL,
-                f'"eritingimused" on sama mis {post.group.genitive} vaikimisi sõnastus: '
-                "kustuta see rida, tekst tuleb ametikoha grupist.",
-                src,
-                n,
-                subject=post.id,
-            )
-        ]
-    if text + "." == own:
-        return [
-            finding(
-                Severity.HOIATUS,
-                KIND_SPECIAL,
-                f'Eritingimuste lõpus puudub punkt: kirjuta "{own}" (või kustuta "eritingimused", '
-                f"siis tuleb {post.group.genitive} sõnastus ametikoha grupist).",
-                src,
-                n,
-                subject=post.id,
-                quotes=(Quote(text, own, "."),),
-            )
-        ]
-    if text.rstrip(".") == other.rstrip("."):
-        return [
-            finding(
-                Severity.VIGA,
-                KIND_SPECIAL,
-                f'Ametikoha grupp on {group}, kuid eritingimused on {other_group.genitive} '
-                f'sõnastuses ("{text}"). {capitalize_first(post.group.genitive)} ametikohal on '
-                f'"{own}": kustuta "eritingimused" või paranda ametikoha grupp.',
-                src,
-                n,
-                subject=post.id,
-                quotes=as_written,
-            )
-        ]
-    if near_miss(text, own):
-        return [
-            finding(
-                Severity.HOIATUS,
-                KIND_SPECIAL,
-                f"Eritingimused erinevad {post.group.genitive} sõnastusest "
-                f'({describe(text, own, here="siin", there="peaks olema")}): kirjuta "{own}" või '
-                'kustuta "eritingimused".',
-                src,
-                n,
-                subject=post.id,
-                quotes=quotes(text, own),
-            )
-        ]
-    return [
-        finding(
-            Severity.INFO,
-            KIND_SPECIAL,
-            f"Eritingimused erinevad {post.group.genitive} tavasõnastusest "
-            f'"{own}". Kui erisus pole taotluslik, kustuta "eritingimused".',
-            src,
-            n,
-            subject=post.id,
-            quotes=as_written,
+        message = (
+            f'"eritingimused" on sama mis {post.group.genitive} vaikimisi sõnastus: '
+            "kustuta see rida, tekst tuleb ametikoha grupist."
         )
-    ]
+        return Severity.INFO, message, ()
+    if text + "." == own:
+        message = (
+            f'Eritingimuste lõpus puudub punkt: kirjuta "{own}" (või kustuta "eritingimused", '
+            f"siis tuleb {post.group.genitive} sõnastus ametikoha grupist)."
+        )
+        return Severity.HOIATUS, message, (Quote(text, own, "."),)
+    if text.rstrip(".") == other_group.special_conditions.rstrip("."):
+        message = (
+            f'Ametikoha grupp on {post.group.value}, kuid eritingimused on {other_group.genitive} '
+            f'sõnastuses ("{text}"). {capitalize_first(post.group.genitive)} ametikohal on '
+            f'"{own}": kustuta "eritingimused" või paranda ametikoha grupp.'
+        )
+        return Severity.VIGA, message, (Quote(text, own),)
+    if near_miss(text, own):
+        message = (
+            f"Eritingimused erinevad {post.group.genitive} sõnastusest "
+            f'({describe(text, own, here="siin", there="peaks olema")}): kirjuta "{own}" või '
+            'kustuta "eritingimused".'
+        )
+        return Severity.HOIATUS, message, quotes(text, own)
+    message = (
+        f"Eritingimused erinevad {post.group.genitive} tavasõnastusest "
+        f'"{own}". Kui erisus pole taotluslik, kustuta "eritingimused".'
+    )
+    return Severity.INFO, message, (Quote(text, own),)

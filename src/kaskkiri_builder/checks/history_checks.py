@@ -88,79 +88,99 @@ def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
 
 def _against_entry(defs: Definitions, directive: Directive, entry: history.LedgerDirective) -> list[Finding]:
     """A recorded directive must say in the ledger what its file says."""
-    out: list[Finding] = []
-    at = _source(entry.source, directive.source)
-    place = where(at)
+    place = where(_source(entry.source, directive.source))
+    return [
+        *_number_and_date(directive, entry, place),
+        *_annexes(directive, entry, place),
+        *_title(directive, entry, place),
+        *_revocations(defs, directive, entry),
+    ]
+
+
+def _number_and_date(directive: Directive, entry: history.LedgerDirective, place: str) -> list[Finding]:
     signed = _signed_on(directive)
-    if entry.id == directive.id and signed is not None:
-        if str(entry.number) != str(directive.number) or entry.date != signed:
-            out.append(
-                finding(
-                    Severity.VIGA,
-                    KIND_LEDGER,
-                    f"Ajaloos ({place}) on käskkiri {directive.id} kirjas kui "
-                    f"{format_date(entry.date)} nr {entry.number}, käskkirja failis "
-                    f"{format_date(signed)} nr {directive.number}: paranda see, mis on vale.",
-                    directive.source,
-                    subject=directive.id,
-                )
-            )
+    if entry.id != directive.id or signed is None:
+        return []
+    if str(entry.number) == str(directive.number) and entry.date == signed:
+        return []
+    return [
+        finding(
+            Severity.VIGA,
+            KIND_LEDGER,
+            f"Ajaloos ({place}) on käskkiri {directive.id} kirjas kui "
+            f"{format_date(entry.date)} nr {entry.number}, käskkirja failis "
+            f"{format_date(signed)} nr {directive.number}: paranda see, mis on vale.",
+            directive.source,
+            subject=directive.id,
+        )
+    ]
+
+
+def _annexes(directive: Directive, entry: history.LedgerDirective, place: str) -> list[Finding]:
+    """Each annex number whose post differs between the file and the ledger."""
     mine = {n: r.post_id for n, r in enumerate(directive.annexes, start=1)}
     recorded = dict(entry.annexes)
-    if entry.single_post is None and recorded != mine:
-        for n in sorted(set(mine) | set(recorded)):
-            if mine.get(n) == recorded.get(n):
-                continue
-            in_file = f'"{mine[n]}"' if n in mine else "puudub"
-            in_ledger = f'"{recorded[n]}"' if n in recorded else "puudub"
-            ref = directive.annexes[n - 1] if n in mine else None
-            out.append(
-                finding(
-                    Severity.VIGA,
-                    KIND_LEDGER,
-                    f"Lisa {n}: käskkirja failis {in_file}, ajaloos ({place}) {in_ledger}. "
-                    "Ajalugu ja käskkiri peavad lisade poolest ühtima: paranda see, mis on vale.",
-                    ref.source if ref else directive.source,
-                    n if n in mine else None,
-                    subject=directive.id,
-                )
+    if entry.single_post is not None or recorded == mine:
+        return []
+    out: list[Finding] = []
+    for n in sorted(set(mine) | set(recorded)):
+        if mine.get(n) == recorded.get(n):
+            continue
+        in_file = f'"{mine[n]}"' if n in mine else "puudub"
+        in_ledger = f'"{recorded[n]}"' if n in recorded else "puudub"
+        ref = directive.annexes[n - 1] if n in mine else None
+        out.append(
+            finding(
+                Severity.VIGA,
+                KIND_LEDGER,
+                f"Lisa {n}: käskkirja failis {in_file}, ajaloos ({place}) {in_ledger}. "
+                "Ajalugu ja käskkiri peavad lisade poolest ühtima: paranda see, mis on vale.",
+                ref.source if ref else directive.source,
+                n if n in mine else None,
+                subject=directive.id,
             )
+        )
+    return out
+
+
+def _title(directive: Directive, entry: history.LedgerDirective, place: str) -> list[Finding]:
     if directive.title is not None:
         title, title_at = directive.title.value.strip(), directive.title.source
     else:  # the default, from the number of annexes
         title, title_at = directive.default_title, directive.source
-    if entry.title and entry.title.strip() != title:
-        out.append(
-            finding(
-                Severity.HOIATUS,
-                KIND_LEDGER,
-                f'Käskkirja pealkiri on "{title}", ajaloos ({place}) "{entry.title}": ühtlusta.',
-                title_at,
-                subject=directive.id,
-            )
-        )
-    if not directive.is_draft:
-        _phrase, groups = history.revocation_phrase_for(defs, directive)
-        computed = set(history.revocations_of(groups))
-        recorded_rev = set(entry.revokes)
-        if computed != recorded_rev:
-            def show(rs: set[history.Revocation]) -> str:
-                items = []
-                for r in sorted(rs, key=lambda r: (r.date, history.number_key(r.number))):
-                    what = "kogu" if r.annexes is None else annex_list(r.annexes)
-                    items.append(f"{format_date(r.date)} nr {r.number} ({what})")
-                return ", ".join(items) or "-"
+    if not entry.title or entry.title.strip() == title:
+        return []
+    message = f'Käskkirja pealkiri on "{title}", ajaloos ({place}) "{entry.title}": ühtlusta.'
+    return [finding(Severity.HOIATUS, KIND_LEDGER, message, title_at, subject=directive.id)]
 
-            out.append(
-                finding(
-                    Severity.HOIATUS,
-                    KIND_LEDGER,
-                    f'Ajalukku kantud "tunnistab_kehtetuks" ({place}) erineb punktist 2, mille '
-                    f"kaskkiri ajaloo põhjal koostab: ainult arvutatud {show(computed - recorded_rev)}; "
-                    f"ainult ajaloos {show(recorded_rev - computed)}. Kontrolli ajaloo kirjeid enne "
-                    "seda käskkirja.",
-                    at,
-                    subject=directive.id,
-                )
-            )
-    return out
+
+def _revocations(defs: Definitions, directive: Directive, entry: history.LedgerDirective) -> list[Finding]:
+    """A signed directive's recorded "tunnistab_kehtetuks" against the point 2 kaskkiri computes."""
+    if directive.is_draft:
+        return []
+    _phrase, groups = history.revocation_phrase_for(defs, directive)
+    computed = set(history.revocations_of(groups))
+    recorded = set(entry.revokes)
+    if computed == recorded:
+        return []
+    at = _source(entry.source, directive.source)
+    return [
+        finding(
+            Severity.HOIATUS,
+            KIND_LEDGER,
+            f'Ajalukku kantud "tunnistab_kehtetuks" ({where(at)}) erineb punktist 2, mille '
+            f"kaskkiri ajaloo põhjal koostab: ainult arvutatud {_shown(computed - recorded)}; "
+            f"ainult ajaloos {_shown(recorded - computed)}. Kontrolli ajaloo kirjeid enne "
+            "seda käskkirja.",
+            at,
+            subject=directive.id,
+        )
+    ]
+
+
+def _shown(revocations: set[history.Revocation]) -> str:
+    items = []
+    for r in sorted(revocations, key=lambda r: (r.date, history.number_key(r.number))):
+        what = "kogu" if r.annexes is None else annex_list(r.annexes)
+        items.append(f"{format_date(r.date)} nr {r.number} ({what})")
+    return ", ".join(items) or "-"

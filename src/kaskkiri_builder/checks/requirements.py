@@ -8,9 +8,10 @@ European Framework (A1, A2, B1, B2, C1, C2): the law (keeleseadus) and the job m
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..definitions.model import Definitions, DutyClause, Post, Text
-from .common import Renderer, annex_posts, finding, used_by
+from .common import Renderer, annex_posts, each_annex, finding, used_by
 from .findings import Finding, Quote, Severity
 from .textdiff import norm
 
@@ -57,12 +58,8 @@ def _bad_levels(text: str) -> list[tuple[str, str]]:
 def check_requirements(defs: Definitions, directive_id: str) -> list[Finding]:
     """CEFR levels, empty duties or results, results that repeat their duty."""
     renderer = Renderer(defs)
-    findings: list[Finding] = []
-    for n, post, _ref in annex_posts(defs, directive_id):
-        findings += _levels(renderer, post, n)
-        findings += _empty(defs, renderer, post, n)
-    findings += _echoes(defs, renderer, directive_id)
-    return findings
+    findings = each_annex(defs, directive_id, partial(_levels, renderer), partial(_empty, defs, renderer))
+    return findings + _echoes(defs, renderer, directive_id)
 
 
 def _echoes(defs: Definitions, renderer: Renderer, directive_id: str) -> list[Finding]:

@@ -16,15 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..definitions.load import Source
-from ..definitions.model import (
-    REQUIREMENT_LABELS,
-    Definitions,
-    DutyClause,
-    Post,
-    RowsClause,
-    Text,
-    TextClause,
-)
+from ..definitions.model import REQUIREMENT_LABELS, Definitions, DutyClause, Post, RowsClause, Text, TextClause
 from .common import Renderer, annex_posts, directive_of
 from .findings import TextSpot
 from .lists import LISTS

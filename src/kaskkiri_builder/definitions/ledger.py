@@ -117,16 +117,11 @@ def _revocation(f: Found) -> Revocation | None:
     return Revocation(source=f.src, **f.fields)
 
 
-REVOCATION: Record[Revocation] = Record(
-    "revocation",
-    "kehtetuks tunnistamine",
-    (
-        Key("number", RegisterNumber(), "kehtetuks tunnistatud käskkirja number", "number", required=True),
-        Key("kuupaev", DateShape(), "kehtetuks tunnistatud käskkirja kuupäev", "date", required=True),
-        Key("lisad", AnnexSet(), "tema lisad, mis tunnistati kehtetuks (puudub: kogu käskkiri)", "annexes"),
-    ),
-    build=_revocation,
-)
+REVOCATION: Record[Revocation] = Record("revocation", "kehtetuks tunnistamine", (
+    Key("number", RegisterNumber(), "kehtetuks tunnistatud käskkirja number", "number", required=True),
+    Key("kuupaev", DateShape(), "kehtetuks tunnistatud käskkirja kuupäev", "date", required=True),
+    Key("lisad", AnnexSet(), "tema lisad, mis tunnistati kehtetuks (puudub: kogu käskkiri)", "annexes"),
+), build=_revocation)
 
 
 def _entry(f: Found) -> LedgerDirective | None:
@@ -137,40 +132,30 @@ def _entry(f: Found) -> LedgerDirective | None:
     return LedgerDirective(source=f.src, annexes=approved.posts, annex_lines=approved.lines, **fields)
 
 
-ENTRY: Record[LedgerDirective] = Record(
-    "ledger_directive",
-    "käskkiri ajaloos",
-    (
-        Key("id", PLAIN, "käskkirja faili nimi kaustas kaskkirjad/ (kui see on olemas)", "id"),
-        Key("number", RegisterNumber(), "registri number, aasta piires ainulaadne", "number", required=True),
-        Key("kuupaev", DateShape(), "käskkirja kuupäev PP.KK.AAAA", "date", required=True),
-        Key("pealkiri", PLAIN, "käskkirja pealkiri (vaikimisi ametijuhendite arvu järgi)", "title"),
-        Key("lisad", AnnexMap(), "kinnitatud ametijuhendid: lisa number -> ametikoha id, või loetelu", "annexes"),
-        Key("ametijuhend", RefId("ametikoha id"),
-            "lisade asemel: ainus ilma lisata kinnitatud ametijuhend", "single_post"),
-        Key(
-            "tunnistab_kehtetuks",
-            ListOf(REVOCATION, "loetelu (number, kuupaev, lisad)", item_noun="kehtetuks tunnistamine"),
-            "mida käskkiri kehtetuks tunnistas",
-            "revokes",
-        ),
+ENTRY: Record[LedgerDirective] = Record("ledger_directive", "käskkiri ajaloos", (
+    Key("id", PLAIN, "käskkirja faili nimi kaustas kaskkirjad/ (kui see on olemas)", "id"),
+    Key("number", RegisterNumber(), "registri number, aasta piires ainulaadne", "number", required=True),
+    Key("kuupaev", DateShape(), "käskkirja kuupäev PP.KK.AAAA", "date", required=True),
+    Key("pealkiri", PLAIN, "käskkirja pealkiri (vaikimisi ametijuhendite arvu järgi)", "title"),
+    Key("lisad", AnnexMap(), "kinnitatud ametijuhendid: lisa number -> ametikoha id, või loetelu", "annexes"),
+    Key("ametijuhend", RefId("ametikoha id"),
+        "lisade asemel: ainus ilma lisata kinnitatud ametijuhend", "single_post"),
+    Key(
+        "tunnistab_kehtetuks",
+        ListOf(REVOCATION, "loetelu (number, kuupaev, lisad)", item_noun="kehtetuks tunnistamine"),
+        "mida käskkiri kehtetuks tunnistas",
+        "revokes",
     ),
-    build=_entry,
-)
+), build=_entry)
 
-LEDGER: Record[tuple[LedgerDirective, ...]] = Record(
-    "ledger",
-    "ajalugu",
-    (
-        Key(
-            "kaskkirjad",
-            ListOf(ENTRY, "käskkirjade loetelu", item_noun="käskkiri"),
-            "käskkirjad, mis kinnitasid ametijuhendeid (järjekord pole oluline)",
-            "directives",
-        ),
+LEDGER: Record[tuple[LedgerDirective, ...]] = Record("ledger", "ajalugu", (
+    Key(
+        "kaskkirjad",
+        ListOf(ENTRY, "käskkirjade loetelu", item_noun="käskkiri"),
+        "käskkirjad, mis kinnitasid ametijuhendeid (järjekord pole oluline)",
+        "directives",
     ),
-    build=lambda f: f.fields.get("directives", ()),
-)
+), build=lambda f: f.fields.get("directives", ()))
 
 
 def read_ledger(doc: YamlDoc, problems: list[Problem]) -> tuple[LedgerDirective, ...]:

@@ -212,32 +212,30 @@ class Post:
         return self.closing.source if self.closing is not None else self.source
 
 
-@dataclass(frozen=True)
-class DutyClause:
+@dataclass(frozen=True, kw_only=True)
+class _ClauseBase:
+    """What every clause of the shared library has, whatever its kind."""
+
     id: str
+    defaults: dict[str, Any]
+    source: Source
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DutyClause(_ClauseBase):
     text: Text
     results: tuple[Text, ...]
-    defaults: dict[str, Any]
-    source: Source
-    description: str = ""
 
 
-@dataclass(frozen=True)
-class RowsClause:
-    id: str
+@dataclass(frozen=True, kw_only=True)
+class RowsClause(_ClauseBase):
     rows: tuple[tuple[str, tuple[Text, ...]], ...]  # (label, items)
-    defaults: dict[str, Any]
-    source: Source
-    description: str = ""
 
 
-@dataclass(frozen=True)
-class TextClause:
-    id: str
+@dataclass(frozen=True, kw_only=True)
+class TextClause(_ClauseBase):
     text: Text
-    defaults: dict[str, Any]
-    source: Source
-    description: str = ""
 
 
 Clause = DutyClause | RowsClause | TextClause

@@ -72,56 +72,36 @@ PARAMS = Params()
 
 # --- organisatsioon.yaml --------------------------------------------------------------------------
 
-AGENCY: Record[Agency] = Record(
-    "agency",
-    "asutus",
-    (
-        Key("nimetus", PLAIN, "asutuse nimi nimetavas käändes", "name", required=True),
-        Key("omastav", PLAIN, "asutuse nimi omastavas käändes", "genitive", required=True),
-        Key("kellele", PLAIN, "asutuse nimi alaleütlevas käändes (vaideklausel)", "allative", required=True),
-        Key("lyhend", PLAIN, "asutuse lühend", "abbreviation"),
-    ),
-    model=Agency,
-)
+AGENCY: Record[Agency] = Record("agency", "asutus", (
+    Key("nimetus", PLAIN, "asutuse nimi nimetavas käändes", "name", required=True),
+    Key("omastav", PLAIN, "asutuse nimi omastavas käändes", "genitive", required=True),
+    Key("kellele", PLAIN, "asutuse nimi alaleütlevas käändes (vaideklausel)", "allative", required=True),
+    Key("lyhend", PLAIN, "asutuse lühend", "abbreviation"),
+), model=Agency)
 
-HEAD: Record[Head] = Record(
-    "head",
-    "juht",
-    (
-        Key("ametinimetus", PLAIN, "juhi ametinimetus", "title", required=True),
-        Key("omastav", PLAIN, "juhi ametinimetus omastavas käändes", "genitive", required=True),
-    ),
-    model=Head,
-)
+HEAD: Record[Head] = Record("head", "juht", (
+    Key("ametinimetus", PLAIN, "juhi ametinimetus", "title", required=True),
+    Key("omastav", PLAIN, "juhi ametinimetus omastavas käändes", "genitive", required=True),
+), model=Head)
 
 
 def _unit(f: Found) -> Unit:
     return Unit(id=f.name or "", source=f.src, **{"parent": None, **f.fields})
 
 
-UNIT: Record[Unit] = Record(
-    "unit",
-    "struktuuriüksus",
-    (
-        Key("nimetus", PLAIN, "üksuse nimetus väikese algustähega", "name", required=True),
-        Key("omastav", PLAIN, "üksuse nimetus omastavas käändes", "genitive", required=True),
-        Key("kuulub", IDENT, "ülemüksuse id", "parent"),
-    ),
-    build=_unit,
-)
+UNIT: Record[Unit] = Record("unit", "struktuuriüksus", (
+    Key("nimetus", PLAIN, "üksuse nimetus väikese algustähega", "name", required=True),
+    Key("omastav", PLAIN, "üksuse nimetus omastavas käändes", "genitive", required=True),
+    Key("kuulub", IDENT, "ülemüksuse id", "parent"),
+), build=_unit)
 
 RANGE_STYLE: Choice[str] = Choice(("sidekriips", "kuni"), str, glosses=("1-11", "1 kuni 11"))
 
-STYLE: Record[Style] = Record(
-    "style",
-    "vormistus",
-    (
-        Key("lisade_vahemik_kinnitamisel", RANGE_STYLE, "lisade vahemik punktis 1 (kinnitamine)", "approval_range"),
-        Key("lisade_vahemik_kehtetuks", RANGE_STYLE,
-            "lisade vahemik punktis 2 (kehtetuks tunnistamine)", "revocation_range"),
-    ),
-    model=Style,
-)
+STYLE: Record[Style] = Record("style", "vormistus", (
+    Key("lisade_vahemik_kinnitamisel", RANGE_STYLE, "lisade vahemik punktis 1 (kinnitamine)", "approval_range"),
+    Key("lisade_vahemik_kehtetuks", RANGE_STYLE,
+        "lisade vahemik punktis 2 (kehtetuks tunnistamine)", "revocation_range"),
+), model=Style)
 
 
 def _organisation(f: Found) -> Organisation | None:
@@ -131,35 +111,25 @@ def _organisation(f: Found) -> Organisation | None:
     return Organisation(agency, head, f.fields.get("units", {}), f.fields.get("style", Style()), f.src)
 
 
-ORGANISATION: Record[Organisation] = Record(
-    "organisation",
-    "organisatsioon",
-    (
-        Key("asutus", AGENCY, "asutuse nimekujud (nimetus, omastav, kellele, lyhend)", "agency", required=True),
-        Key("juht", HEAD, "asutuse juhi ametinimetus (ametinimetus, omastav)", "head", required=True),
-        Key(
-            "struktuuriyksused",
-            MapOf(UNIT, "sõnastik: üksuse id -> nimetus, omastav, kuulub", "struktuuriüksus", "struktuuriüksuse"),
-            "struktuuriüksused: id -> nimetus, omastav, kuulub",
-            "units",
-            required=True,
-        ),
-        Key("vormistus", STYLE, "vormistuse seaded (lisade_vahemik_kinnitamisel, lisade_vahemik_kehtetuks)", "style"),
+ORGANISATION: Record[Organisation] = Record("organisation", "organisatsioon", (
+    Key("asutus", AGENCY, "asutuse nimekujud (nimetus, omastav, kellele, lyhend)", "agency", required=True),
+    Key("juht", HEAD, "asutuse juhi ametinimetus (ametinimetus, omastav)", "head", required=True),
+    Key(
+        "struktuuriyksused",
+        MapOf(UNIT, "sõnastik: üksuse id -> nimetus, omastav, kuulub", "struktuuriüksus", "struktuuriüksuse"),
+        "struktuuriüksused: id -> nimetus, omastav, kuulub",
+        "units",
+        required=True,
     ),
-    build=_organisation,
-)
+    Key("vormistus", STYLE, "vormistuse seaded (lisade_vahemik_kinnitamisel, lisade_vahemik_kehtetuks)", "style"),
+), build=_organisation)
 
 # --- klauslid/*.yaml ------------------------------------------------------------------------------
 
-ROW: Record[tuple[str, tuple[Text, ...]]] = Record(
-    "rights_row",
-    "õiguste ja vastutuse rida",
-    (
-        Key("silt", PLAIN, "rea silt (Õigused, Vastutus)", "label", required=True),
-        Key("punktid", TEXTS, "rea punktid", "items", required=True),
-    ),
-    build=lambda f: (f.fields["label"], f.fields["items"]),
-)
+ROW: Record[tuple[str, tuple[Text, ...]]] = Record("rights_row", "õiguste ja vastutuse rida", (
+    Key("silt", PLAIN, "rea silt (Õigused, Vastutus)", "label", required=True),
+    Key("punktid", TEXTS, "rea punktid", "items", required=True),
+), build=lambda f: (f.fields["label"], f.fields["items"]))
 
 
 def _clause(f: Found) -> Clause | None:
@@ -209,17 +179,12 @@ CLAUSE_FILE: MapOf[Clause] = MapOf(CLAUSE, "sõnastik: klausli id -> klausel", "
 
 # --- ametikohad/*.yaml ----------------------------------------------------------------------------
 
-POST_REF: Record[PostRef] = Record(
-    "post_ref",
-    "viide ametikohale",
-    (
-        Key("ametikoht", RefId("ametikoha id"), "ametikoha id", "post_id", required=True),
-        Key("piirang", Flag(), "avaliku võimu piirangu märge (tuletatakse ametikoha gruppidest)", "qualifier"),
-        Key("mitmuses", Flag(), "nimetus mitmuses (teenistuskoht_mitmuses)", "plural"),
-        Key("nimetus", PLAIN, "nimetus, mis näidatakse ametikoha nimetuse asemel", "name"),
-    ),
-    build=lambda f: PostRef(source=f.src, **f.fields) if f.fields.get("post_id") else None,
-)
+POST_REF: Record[PostRef] = Record("post_ref", "viide ametikohale", (
+    Key("ametikoht", RefId("ametikoha id"), "ametikoha id", "post_id", required=True),
+    Key("piirang", Flag(), "avaliku võimu piirangu märge (tuletatakse ametikoha gruppidest)", "qualifier"),
+    Key("mitmuses", Flag(), "nimetus mitmuses (teenistuskoht_mitmuses)", "plural"),
+    Key("nimetus", PLAIN, "nimetus, mis näidatakse ametikoha nimetuse asemel", "name"),
+), build=lambda f: PostRef(source=f.src, **f.fields) if f.fields.get("post_id") else None)
 
 POST_ID: Mapped[str, PostRef] = Mapped(RefId("ametikoha id"), lambda post, at: PostRef(post, at.src))
 
@@ -240,15 +205,10 @@ def _one_ref(ref: PostRef, at: Place) -> PostRefList:
 
 POST_REFS: ListOf[PostRef] = ListOf(ANY_POST_REF, "ametikohtade loetelu (id või viide ametikohale)")
 
-PUBLISHED_LIST: Record[PostRefList] = Record(
-    "post_list_text",
-    "ametikohad koos avaldatud sõnastusega",
-    (
-        Key("ametikohad", POST_REFS, "loetelu ametikohad (kontrollide jaoks)", "refs", required=True),
-        Key("tekst", TEXT, "avaldatud sõnastus, kui seda ei saa tuletada", "text", required=True),
-    ),
-    build=lambda f: PostRefList(source=f.src, **f.fields),
-)
+PUBLISHED_LIST: Record[PostRefList] = Record("post_list_text", "ametikohad koos avaldatud sõnastusega", (
+    Key("ametikohad", POST_REFS, "loetelu ametikohad (kontrollide jaoks)", "refs", required=True),
+    Key("tekst", TEXT, "avaldatud sõnastus, kui seda ei saa tuletada", "text", required=True),
+), build=lambda f: PostRefList(source=f.src, **f.fields))
 
 
 def _published(node: object) -> bool:
@@ -266,15 +226,10 @@ POST_LIST: AnyOf[PostRefList] = AnyOf(
     id="post_list",
 )
 
-CLAUSE_REF_MAP: Record[ClauseRef] = Record(
-    "clause_ref",
-    "viide klauslile",
-    (
-        Key("klausel", RefId("klausli id"), "klausli id", "clause_id", required=True),
-        Key("parameetrid", PARAMS, "klausli parameetrid (vaikimisi väärtuste asemel)", "params"),
-    ),
-    build=lambda f: ClauseRef(source=f.src, **{"clause_id": "", **f.fields}),
-)
+CLAUSE_REF_MAP: Record[ClauseRef] = Record("clause_ref", "viide klauslile", (
+    Key("klausel", RefId("klausli id"), "klausli id", "clause_id", required=True),
+    Key("parameetrid", PARAMS, "klausli parameetrid (vaikimisi väärtuste asemel)", "params"),
+), build=lambda f: ClauseRef(source=f.src, **{"clause_id": "", **f.fields}))
 
 CLAUSE_REF: AnyOf[ClauseRef] = AnyOf(
     (
@@ -302,12 +257,9 @@ DUTY: Record[Duty] = Record(
     needs=(Needs("ulesanne", "tulemused", 'puuduvad "tulemused". Lisa vähemalt üks oodatav tulemus.'),),
 )
 
-REQUIREMENTS: Record[dict[str, Text]] = Record(
-    "requirements",
-    "nõuded",
-    tuple(Key(k, TEXT, label, k) for k, label in REQUIREMENT_LABELS.items()),
-    build=lambda f: dict(f.fields),
-)
+REQUIREMENTS: Record[dict[str, Text]] = Record("requirements", "nõuded", tuple(
+    Key(k, TEXT, label, k) for k, label in REQUIREMENT_LABELS.items()
+), build=lambda f: dict(f.fields))
 
 GROUP: Choice[PostGroup] = Choice(
     tuple(g.value for g in PostGroup), PostGroup, aliases=(("tootaja", "töötaja"),), fold_case=True
@@ -320,50 +272,35 @@ def _post(f: Found) -> Post | None:
     return Post(id=f.name or "", source=f.src, **f.fields)
 
 
-POST: Record[Post] = Record(
-    "post",
-    "ametikoht",
-    (
-        Key("teenistuskoht", PLAIN, "ametikoha nimetus väikese algustähega", "title", required=True),
-        Key("teenistuskoht_mitmuses", PLAIN, "ametikoha nimetus mitmuses", "title_plural"),
-        Key("struktuuriyksus", IDENT, "struktuuriüksuse id", "unit", required=True),
-        Key("ametikoha_grupp", GROUP, "ametnik või töötaja", "group", required=True),
-        Key("vahetu_juht", POST_LIST, "vahetu juhi ametikoht", "manager"),
-        Key("alluvad", POST_LIST, "alluvate ametikohtade loetelu", "subordinates"),
-        Key("teenistuja_asendab", POST_LIST, "ametikohad, mida teenistuja asendab", "substitutes_for"),
-        Key("teenistuja_asendaja", POST_LIST, "ametikohad, mis teenistujat asendavad", "substituted_by"),
-        Key("eesmark", TEXT, "teenistuskoha eesmärk", "purpose"),
-        Key("eritingimused", TEXT, "eritingimuste tekst (vaikimisi ametikoha grupi järgi)", "special_conditions"),
-        Key("ulesanded", ListOf(DUTY, item_noun="ülesanne"), "peamised teenistusülesanded", "duties"),
-        Key("nouded", REQUIREMENTS, "teenistuskoha täitjale esitatavad nõuded", "requirements"),
-        Key("oigused_ja_vastutus", CLAUSE_REF, "õiguste ja vastutuse klausel", "rights"),
-        Key("lopurida", CLAUSE_REF, "lõpurea klausel (vaikimisi lopurida)", "closing"),
-    ),
-    build=_post,
-)
+POST: Record[Post] = Record("post", "ametikoht", (
+    Key("teenistuskoht", PLAIN, "ametikoha nimetus väikese algustähega", "title", required=True),
+    Key("teenistuskoht_mitmuses", PLAIN, "ametikoha nimetus mitmuses", "title_plural"),
+    Key("struktuuriyksus", IDENT, "struktuuriüksuse id", "unit", required=True),
+    Key("ametikoha_grupp", GROUP, "ametnik või töötaja", "group", required=True),
+    Key("vahetu_juht", POST_LIST, "vahetu juhi ametikoht", "manager"),
+    Key("alluvad", POST_LIST, "alluvate ametikohtade loetelu", "subordinates"),
+    Key("teenistuja_asendab", POST_LIST, "ametikohad, mida teenistuja asendab", "substitutes_for"),
+    Key("teenistuja_asendaja", POST_LIST, "ametikohad, mis teenistujat asendavad", "substituted_by"),
+    Key("eesmark", TEXT, "teenistuskoha eesmärk", "purpose"),
+    Key("eritingimused", TEXT, "eritingimuste tekst (vaikimisi ametikoha grupi järgi)", "special_conditions"),
+    Key("ulesanded", ListOf(DUTY, item_noun="ülesanne"), "peamised teenistusülesanded", "duties"),
+    Key("nouded", REQUIREMENTS, "teenistuskoha täitjale esitatavad nõuded", "requirements"),
+    Key("oigused_ja_vastutus", CLAUSE_REF, "õiguste ja vastutuse klausel", "rights"),
+    Key("lopurida", CLAUSE_REF, "lõpurea klausel (vaikimisi lopurida)", "closing"),
+), build=_post)
 
 # --- kaskkirjad/*.yaml ----------------------------------------------------------------------------
 
-ENTRY: Record[dict[str, Any]] = Record(
-    "entry_into_force",
-    "jõustumine",
-    (
-        Key("kuupaev", DateShape(), "jõustumise kuupäev (puudub: jõustub allkirjastamisest)", "in_force_on"),
-        Key("tagasiulatuvalt", DateShape(), "tagasiulatuva rakendamise algus", "retroactive_from"),
-    ),
-    build=lambda f: dict(f.fields),
-)
+ENTRY: Record[dict[str, Any]] = Record("entry_into_force", "jõustumine", (
+    Key("kuupaev", DateShape(), "jõustumise kuupäev (puudub: jõustub allkirjastamisest)", "in_force_on"),
+    Key("tagasiulatuvalt", DateShape(), "tagasiulatuva rakendamise algus", "retroactive_from"),
+), build=lambda f: dict(f.fields))
 
-SIGNATORY: Record[Signatory] = Record(
-    "signatory",
-    "allkirjastaja",
-    (
-        Key("nimi", PLAIN, "allkirjastaja nimi", "name", required=True),
-        Key("ametinimetus", PLAIN, "allkirjastaja ametinimetus", "title", required=True),
-        Key("alus", PLAIN, "asendaja määramise käskkiri (õigusliku aluse viimane osa)", "basis"),
-    ),
-    model=Signatory,
-)
+SIGNATORY: Record[Signatory] = Record("signatory", "allkirjastaja", (
+    Key("nimi", PLAIN, "allkirjastaja nimi", "name", required=True),
+    Key("ametinimetus", PLAIN, "allkirjastaja ametinimetus", "title", required=True),
+    Key("alus", PLAIN, "asendaja määramise käskkiri (õigusliku aluse viimane osa)", "basis"),
+), model=Signatory)
 
 REGISTER_LABELS = {
     "liik": "dokumendi liik",
@@ -374,12 +311,9 @@ REGISTER_LABELS = {
     "vastutaja": "vastutaja",
 }
 
-REGISTER: Record[dict[str, str]] = Record(
-    "register",
-    "registreerimine",
-    tuple(Key(k, PLAIN, label, k) for k, label in REGISTER_LABELS.items()),
-    build=lambda f: dict(f.fields),
-)
+REGISTER: Record[dict[str, str]] = Record("register", "registreerimine", tuple(
+    Key(k, PLAIN, label, k) for k, label in REGISTER_LABELS.items()
+), build=lambda f: dict(f.fields))
 
 
 def _directive(f: Found) -> Directive | None:
@@ -388,34 +322,29 @@ def _directive(f: Found) -> Directive | None:
     return Directive(id=f.name or "", source=f.src, **f.fields)
 
 
-DIRECTIVE: Record[Directive] = Record(
-    "directive",
-    "käskkiri",
-    (
-        Key("pealkiri", TEXT, "käskkirja pealkiri (vaikimisi lisade arvu järgi)", "title"),
-        Key("number", RegisterNumber(), "käskkirja number (registreerimisel)", "number"),
-        Key("kuupaev", DateShape(), "käskkirja kuupäev PP.KK.AAAA (registreerimisel)", "date"),
-        Key("oigusalus", TEXTS, 'õiguslik alus ilma sõnata "alusel"', "legal_basis", required=True),
-        Key("struktuuriyksus", IDENT, "struktuuriüksuse id, kelle ametijuhendid kinnitatakse", "unit", required=True),
-        Key(
-            "lisad",
-            dataclasses.replace(POST_REFS, empty="lisade loetelu on tühi. Lisa vähemalt üks ametikoht."),
-            "lisade ametikohad järjekorras",
-            "annexes",
-            required=True,
-        ),
-        Key(
-            "kehtetuks_kaotatud_ametikohad",
-            POST_REFS,
-            "kaotatud ametikohad, mille ametijuhend tunnistatakse kehtetuks",
-            "abolished",
-        ),
-        Key("joustumine", ENTRY, "jõustumine (kuupaev, tagasiulatuvalt)", None),
-        Key("allkirjastaja", SIGNATORY, "allkirjastaja (nimi, ametinimetus, alus)", "signatory", required=True),
-        Key("registreerimine", REGISTER, "dokumendiregistri väljad", "register"),
+DIRECTIVE: Record[Directive] = Record("directive", "käskkiri", (
+    Key("pealkiri", TEXT, "käskkirja pealkiri (vaikimisi lisade arvu järgi)", "title"),
+    Key("number", RegisterNumber(), "käskkirja number (registreerimisel)", "number"),
+    Key("kuupaev", DateShape(), "käskkirja kuupäev PP.KK.AAAA (registreerimisel)", "date"),
+    Key("oigusalus", TEXTS, 'õiguslik alus ilma sõnata "alusel"', "legal_basis", required=True),
+    Key("struktuuriyksus", IDENT, "struktuuriüksuse id, kelle ametijuhendid kinnitatakse", "unit", required=True),
+    Key(
+        "lisad",
+        dataclasses.replace(POST_REFS, empty="lisade loetelu on tühi. Lisa vähemalt üks ametikoht."),
+        "lisade ametikohad järjekorras",
+        "annexes",
+        required=True,
     ),
-    build=_directive,
-)
+    Key(
+        "kehtetuks_kaotatud_ametikohad",
+        POST_REFS,
+        "kaotatud ametikohad, mille ametijuhend tunnistatakse kehtetuks",
+        "abolished",
+    ),
+    Key("joustumine", ENTRY, "jõustumine (kuupaev, tagasiulatuvalt)", None),
+    Key("allkirjastaja", SIGNATORY, "allkirjastaja (nimi, ametinimetus, alus)", "signatory", required=True),
+    Key("registreerimine", REGISTER, "dokumendiregistri väljad", "register"),
+), build=_directive)
 
 # --- reading the files ----------------------------------------------------------------------------
 

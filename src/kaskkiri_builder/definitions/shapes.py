@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from .model import Text
 from .reader import ID_RE, Place, Reader, parse_date, plain_value
@@ -61,24 +61,35 @@ def _string(pattern: str | None = None) -> JsonObject:
     return out
 
 
+class _Written(Shape[T]):
+    """A value written as one string: its JSON Schema is a string, matching `pattern` if set."""
+
+    pattern: ClassVar[str | None] = None
+
+    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
+        return _string(self.pattern)
+
+    def _scalar(self, r: Reader, node: object, at: Place) -> str | None:
+        """The value as a string, or None after reporting a mapping or a list in its place."""
+        if isinstance(node, (dict, list)):
+            r.wrong(at, self.noun, node)
+            return None
+        return str(node)
+
+
 @dataclass(frozen=True)
-class TextShape(Shape[Text]):
+class TextShape(_Written[Text]):
     """A text of the documents (it keeps its line for the messages of later checks)."""
 
     noun: str = "tekst"
 
     def read(self, r: Reader, node: object, at: Place) -> Text | None:
-        if isinstance(node, (dict, list)):
-            r.wrong(at, self.noun, node)
-            return None
-        return r.text(str(node), at)
-
-    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
-        return _string()
+        value = self._scalar(r, node, at)
+        return None if value is None else r.text(value, at)
 
 
 @dataclass(frozen=True)
-class Plain(Shape[str]):
+class Plain(_Written[str]):
     """A text without its place: a name, a label."""
 
     noun: str = "tekst"
@@ -87,21 +98,19 @@ class Plain(Shape[str]):
         text = TextShape(self.noun).read(r, node, at)
         return None if text is None else text.value
 
-    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
-        return _string()
-
     def placeholder(self) -> str:
         return ""
 
 
 @dataclass(frozen=True)
-class Ident(Shape[str]):
-    """An id: lower-case ASCII letters, digits and "-"."""
+class Ident(Plain):
+    """An id: a plain text of lower-case ASCII letters, digits and "-"."""
 
     noun: str = 'id (väikesed ladina tähed, numbrid ja "-")'
+    pattern = ID_PATTERN
 
     def read(self, r: Reader, node: object, at: Place) -> str | None:
-        value = Plain(self.noun).read(r, node, at)
+        value = super().read(r, node, at)
         if value is not None and not ID_RE.match(value):
             r.error(
                 at.src,
@@ -110,27 +119,17 @@ class Ident(Shape[str]):
             )
         return value
 
-    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
-        return _string(ID_PATTERN)
-
-    def placeholder(self) -> str:
-        return ""
-
 
 @dataclass(frozen=True)
-class RefId(Shape[str]):
+class RefId(_Written[str]):
     """A reference to a post or clause by id; whether it exists is checked after all files."""
 
     noun: str = "id"
+    pattern = ID_PATTERN
 
     def read(self, r: Reader, node: object, at: Place) -> str | None:
-        if isinstance(node, (dict, list)):
-            r.wrong(at, self.noun, node)
-            return None
-        return str(node).strip()
-
-    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
-        return _string(ID_PATTERN)
+        value = self._scalar(r, node, at)
+        return None if value is None else value.strip()
 
 
 @dataclass(frozen=True)
@@ -219,10 +218,12 @@ class Flag(Shape[bool]):
 
 
 @dataclass(frozen=True)
-class DateShape(Shape[date]):
+class DateShape(_Written[date]):
     """A date, PP.KK.AAAA."""
 
     noun: str = "kuupäev PP.KK.AAAA"
+    # what YAML reads as a date (2026-01-07) is accepted too
+    pattern = r"^\s*(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})\s*$"
 
     def read(self, r: Reader, node: object, at: Place) -> date | None:
         try:
@@ -234,10 +235,6 @@ class DateShape(Shape[date]):
                 "PP.KK.AAAA, näiteks 07.01.2026.",
             )
             return None
-
-    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
-        # what YAML reads as a date (2026-01-07) is accepted too
-        return _string(r"^\s*(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2})\s*$")
 
 
 @dataclass(frozen=True)

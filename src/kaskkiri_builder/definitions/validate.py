@@ -8,11 +8,11 @@ or clause that does not exist, a unit that does not exist, an annex listed twice
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..errors import Problem
 from .load import Source
-from .model import Clause, Definitions, DutyClause, PostRefList, RowsClause, TextClause
+from .model import Clause, Definitions, Directive, DutyClause, Post, PostRefList, RowsClause, TextClause
 
 
 def unknown_reference(what: str, name: str, known: Iterable[str]) -> str:
@@ -23,83 +23,101 @@ def unknown_reference(what: str, name: str, known: Iterable[str]) -> str:
 
 
 def cross_check(defs: Definitions, unreadable: Iterable[str] = frozenset()) -> list[Problem]:
-    problems: list[Problem] = []
-    units = defs.organisation.units
-    posts = defs.posts
-    clauses = defs.clauses
+    """Every reference that leads nowhere and every annex that cannot be approved (posts in
+    `unreadable` were reported already: references to them are not)."""
     unreadable = set(unreadable)
-
-    for unit in units.values():
-        if unit.parent and unit.parent not in units:
-            problems.append(unit.source.problem(unknown_reference("struktuuriüksust", unit.parent, units)))
-
-    def check_refs(lst: PostRefList | None) -> None:
-        if lst is None:
-            return
-        for ref in lst.refs:
-            if ref.post_id in unreadable:
-                continue
-            if ref.post_id not in posts:
-                problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
-            elif ref.plural and not posts[ref.post_id].title_plural:
-                problems.append(
-                    ref.source.problem(
-                        f'"mitmuses: true", aga ametikohal "{ref.post_id}" pole '
-                        '"teenistuskoht_mitmuses". Lisa see ametikoha faili.'
-                    )
-                )
-
-    def check_clause(clause_id: str, source: Source, kind: type[Clause], not_kind: str) -> None:
-        clause = clauses.get(clause_id)
-        if clause is None:
-            problems.append(source.problem(unknown_reference("klauslile", clause_id, clauses)))
-        elif not isinstance(clause, kind):
-            problems.append(source.problem(f'klausel "{clause_id}" ei ole {not_kind}'))
-
-    for post in posts.values():
-        if post.unit and post.unit not in units:
-            problems.append(post.source.problem(unknown_reference("struktuuriüksusele", post.unit, units)))
-        for lst in (post.manager, post.subordinates, post.substitutes_for, post.substituted_by):
-            check_refs(lst)
-        for duty in post.duties:
-            if duty.clause_id is not None:
-                check_clause(duty.clause_id, duty.source, DutyClause,
-                             'ülesanne (sellel pole "ulesanne" ja "tulemused"). Vali ülesande klausel.')
-        if post.rights is not None:
-            check_clause(post.rights.clause_id, post.rights.source, RowsClause,
-                         'õiguste ja vastutuse klausel (sellel pole "read"). Vali õiguste ja vastutuse klausel.')
-        if post.closing is not None:
-            check_clause(post.closing.clause_id, post.closing.source, TextClause,
-                         "tekstiklausel. Vali tekstiklausel.")
-
+    units = defs.organisation.units
+    problems = [
+        unit.source.problem(unknown_reference("struktuuriüksust", unit.parent, units))
+        for unit in units.values()
+        if unit.parent and unit.parent not in units
+    ]
+    for post in defs.posts.values():
+        problems += _post(defs, post, unreadable)
     for directive in defs.directives.values():
-        if directive.unit and directive.unit not in units:
-            problems.append(directive.source.problem(unknown_reference("struktuuriüksusele", directive.unit, units)))
-        seen: dict[str, int] = {}
-        for n, ref in enumerate(directive.annexes, start=1):
-            if ref.post_id in unreadable:
-                continue
-            if ref.post_id not in posts:
-                problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
-                continue
-            if ref.post_id in seen:
-                problems.append(
-                    ref.source.problem(
-                        f'ametikoht "{ref.post_id}" on lisades kaks korda (lisa {seen[ref.post_id]} '
-                        f"ja lisa {n}). Üks ametikoht saab käskkirjas ühe lisa: kustuta korduv rida."
-                    )
+        problems += _directive(defs, directive, unreadable)
+    return problems
+
+
+def _post(defs: Definitions, post: Post, unreadable: set[str]) -> list[Problem]:
+    """The post's unit, the posts its lists name, the clauses it uses."""
+    units = defs.organisation.units
+    problems: list[Problem] = []
+    if post.unit and post.unit not in units:
+        problems.append(post.source.problem(unknown_reference("struktuuriüksusele", post.unit, units)))
+    for lst in (post.manager, post.subordinates, post.substitutes_for, post.substituted_by):
+        problems += _list(defs.posts, lst, unreadable)
+    for duty in post.duties:
+        if duty.clause_id is not None:
+            problems += _clause(defs.clauses, duty.clause_id, duty.source, DutyClause,
+                                'ülesanne (sellel pole "ulesanne" ja "tulemused"). Vali ülesande klausel.')
+    if post.rights is not None:
+        problems += _clause(defs.clauses, post.rights.clause_id, post.rights.source, RowsClause,
+                            'õiguste ja vastutuse klausel (sellel pole "read"). Vali õiguste ja vastutuse klausel.')
+    if post.closing is not None:
+        problems += _clause(defs.clauses, post.closing.clause_id, post.closing.source, TextClause,
+                            "tekstiklausel. Vali tekstiklausel.")
+    return problems
+
+
+def _list(posts: Mapping[str, Post], lst: PostRefList | None, unreadable: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for ref in lst.refs if lst is not None else ():
+        if ref.post_id in unreadable:
+            continue
+        if ref.post_id not in posts:
+            problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
+        elif ref.plural and not posts[ref.post_id].title_plural:
+            problems.append(
+                ref.source.problem(
+                    f'"mitmuses: true", aga ametikohal "{ref.post_id}" pole '
+                    '"teenistuskoht_mitmuses". Lisa see ametikoha faili.'
                 )
-                continue
-            seen[ref.post_id] = n
-            post = posts[ref.post_id]
-            if not post.is_full:
-                problems.append(
-                    ref.source.problem(
-                        f'ametikohal "{ref.post_id}" pole ametijuhendit (puuduvad "ulesanded"), '
-                        "seega ei saa seda lisana kinnitada. Täienda ametikoha faili."
-                    )
+            )
+    return problems
+
+
+def _clause(
+    clauses: Mapping[str, Clause], clause_id: str, source: Source, kind: type[Clause], not_kind: str
+) -> list[Problem]:
+    clause = clauses.get(clause_id)
+    if clause is None:
+        return [source.problem(unknown_reference("klauslile", clause_id, clauses))]
+    if not isinstance(clause, kind):
+        return [source.problem(f'klausel "{clause_id}" ei ole {not_kind}')]
+    return []
+
+
+def _directive(defs: Definitions, directive: Directive, unreadable: set[str]) -> list[Problem]:
+    """The directive's unit and its annexes: each an existing full post, once."""
+    units, posts = defs.organisation.units, defs.posts
+    problems: list[Problem] = []
+    if directive.unit and directive.unit not in units:
+        problems.append(directive.source.problem(unknown_reference("struktuuriüksusele", directive.unit, units)))
+    seen: dict[str, int] = {}
+    for n, ref in enumerate(directive.annexes, start=1):
+        if ref.post_id in unreadable:
+            continue
+        if ref.post_id not in posts:
+            problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
+            continue
+        if ref.post_id in seen:
+            problems.append(
+                ref.source.problem(
+                    f'ametikoht "{ref.post_id}" on lisades kaks korda (lisa {seen[ref.post_id]} '
+                    f"ja lisa {n}). Üks ametikoht saab käskkirjas ühe lisa: kustuta korduv rida."
                 )
-        for ref in directive.abolished:
-            if ref.post_id not in posts:
-                problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
+            )
+            continue
+        seen[ref.post_id] = n
+        if not posts[ref.post_id].is_full:
+            problems.append(
+                ref.source.problem(
+                    f'ametikohal "{ref.post_id}" pole ametijuhendit (puuduvad "ulesanded"), '
+                    "seega ei saa seda lisana kinnitada. Täienda ametikoha faili."
+                )
+            )
+    for ref in directive.abolished:
+        if ref.post_id not in posts:
+            problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
     return problems
