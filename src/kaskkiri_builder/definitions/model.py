@@ -40,6 +40,16 @@ class PostGroup(StrEnum):
         return "ametniku" if self is PostGroup.AMETNIK else "töötaja"
 
     @property
+    def code(self) -> str:
+        """"ametnik" / "tootaja": the group in ASCII (HTML classes, file names)."""
+        return "ametnik" if self is PostGroup.AMETNIK else "tootaja"
+
+    @property
+    def badge(self) -> str:
+        """"A" / "T": the group's letter in the org chart."""
+        return self.code[:1].upper()
+
+    @property
     def other(self) -> PostGroup:
         return PostGroup.TOOTAJA if self is PostGroup.AMETNIK else PostGroup.AMETNIK
 
@@ -116,6 +126,10 @@ class Organisation:
     def belongs_to(self, unit_id: str, ancestor: str) -> bool:
         """Whether `unit_id` is `ancestor` or one of its sub-units."""
         return any(u.id == ancestor for u in self.unit_chain(unit_id))
+
+    def subunits(self, unit_id: str) -> set[str]:
+        """`unit_id` and every unit that belongs to it, however deep."""
+        return {uid for uid in self.units if self.belongs_to(uid, unit_id)} | {unit_id}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .. import estonian
-from ..definitions.model import Definitions, Directive, Post, PostGroup, PostRefList
+from ..definitions.model import Definitions, Directive, Post, PostRefList
 
 NODE_W = 196
 NODE_H = 76
@@ -31,8 +31,6 @@ ID_CHARS = 29  # monospace 10px across the box
 ID_CHARS_BESIDE_ANNEX = 19  # ... and left of the "lisa N" tag
 LANE = 6  # spacing of parallel edges of different managers
 
-GROUP_BADGE = {PostGroup.AMETNIK: "A", PostGroup.TOOTAJA: "T"}
-GROUP_CLASS = {PostGroup.AMETNIK: "ametnik", PostGroup.TOOTAJA: "tootaja"}
 
 
 @dataclass
@@ -60,19 +58,6 @@ def _refs(lst: PostRefList | None) -> list[str]:
     return [r.post_id for r in lst.refs] if lst is not None else []
 
 
-def _unit_subtree(defs: Definitions, unit_id: str) -> set[str]:
-    units = defs.organisation.units
-    inside = {unit_id}
-    changed = True
-    while changed:
-        changed = False
-        for u in units.values():
-            if u.parent in inside and u.id not in inside:
-                inside.add(u.id)
-                changed = True
-    return inside
-
-
 def managers(defs: Definitions) -> dict[str, str]:
     """post → its manager: `vahetu_juht`, else whoever lists the post among `alluvad`."""
     out: dict[str, str] = {}
@@ -93,7 +78,7 @@ def chart_posts(defs: Definitions, directive: Directive, gone: Collection[str] =
     `gone`: posts abolished by an earlier directive (their files may stay for the history); they
     are left out unless the directive names them or a drawn post still reports to them.
     """
-    units = _unit_subtree(defs, directive.unit)
+    units = defs.organisation.subunits(directive.unit)
     chosen = {pid for pid, p in defs.posts.items() if p.unit in units and pid not in gone}
     chosen |= {r.post_id for r in (*directive.annexes, *directive.abolished) if r.post_id in defs.posts}
     boss = managers(defs)
@@ -133,7 +118,7 @@ def layout(
     idset = set(ids)
     annex_of = {r.post_id: n for n, r in enumerate(directive.annexes, start=1)}
     abolished = {r.post_id for r in directive.abolished}
-    units = _unit_subtree(defs, directive.unit)
+    units = defs.organisation.subunits(directive.unit)
     boss = {p: m for p, m in managers(defs).items() if p in idset and m in idset}
     children: dict[str, list[str]] = {}
     for p, m in boss.items():
@@ -261,7 +246,7 @@ def _clip(text: str, chars: int) -> str:
 
 def _node_svg(n: Node, unit_name: str) -> str:
     post = n.post
-    group = GROUP_CLASS[post.group]
+    group = post.group.code
     classes = ["node", group]
     if n.annex is not None:
         classes.append("in-directive")
@@ -290,7 +275,7 @@ def _node_svg(n: Node, unit_name: str) -> str:
     parts.append(f'<text class="id" x="10" y="{NODE_H - 9}">{escape(ident)}</text>')
     parts.append(
         f'<g class="badge" transform="translate({NODE_W - 16},15)"><circle r="10"/>'
-        f'<text text-anchor="middle" y="4">{GROUP_BADGE[post.group]}</text></g>'
+        f'<text text-anchor="middle" y="4">{post.group.badge}</text></g>'
     )
     if n.annex is not None:
         parts.append(

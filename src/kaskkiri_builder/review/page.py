@@ -19,7 +19,6 @@ from markupsafe import Markup
 
 from .. import __version__, estonian
 from ..checks.findings import Finding, Severity
-from ..definitions.model import PostGroup
 from ..history import JobDescriptionRef
 from ..resolve import ResolvedAnnex, ResolvedDirective
 from .clauses import ClauseTable
@@ -28,8 +27,6 @@ from .redline import DiffParagraph, Redline
 SEVERITY_ORDER = {Severity.VIGA: 0, Severity.HOIATUS: 1, Severity.INFO: 2}
 SEVERITY_LABEL = {Severity.VIGA: "viga", Severity.HOIATUS: "hoiatus", Severity.INFO: "info"}
 SEVERITY_PLURAL = {Severity.VIGA: "vead", Severity.HOIATUS: "hoiatused", Severity.INFO: "info"}
-GROUP_WORD = {PostGroup.AMETNIK: "ametnik", PostGroup.TOOTAJA: "töötaja"}
-GROUP_CLASS = {PostGroup.AMETNIK: "ametnik", PostGroup.TOOTAJA: "tootaja"}
 
 TEMPLATE = "index.html.j2"
 STYLESHEET = "review.css"
@@ -193,8 +190,6 @@ def environment() -> Environment:
         count_words=count_words,
         shown_paragraphs=shown_paragraphs,
         severity_counts=severity_counts,
-        GROUP_WORD=GROUP_WORD,
-        GROUP_CLASS=GROUP_CLASS,
     )
     return env
 
