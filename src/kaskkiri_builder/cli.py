@@ -200,6 +200,17 @@ def _parse_date(value: str) -> date:
         raise typer.Exit(2) from None
 
 
+def _check_number(value: str) -> str:
+    """--nr as typed (surrounding spaces aside), when it is a register number; else exit 2."""
+    from .definitions.shapes import NUMBER_RULE, is_register_number, shown
+
+    number = value.strip()
+    if not is_register_number(number):
+        _err(f'Viga: --nr: number "{shown(number)}" ei sobi: lubatud on {NUMBER_RULE}.')
+        raise typer.Exit(2)
+    return number
+
+
 @app.command()
 def record(
     kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
@@ -217,6 +228,7 @@ def record(
     from .recording import record as run_record
 
     on = _parse_date(kuupaev)
+    nr = _check_number(nr)
     project = _project(projekt)
     try:
         directive_id = check_directive_id(kaskkiri)

@@ -243,7 +243,7 @@ class MapOf(Shape[dict[str, T]]):
         out: dict[str, T] = {}
         for key, value in node.items():
             src = r.key_src(node, key)
-            if not ID_RE.match(str(key)):
+            if not ID_RE.fullmatch(str(key)):
                 r.error(
                     src,
                     f'{self.id_noun} id "{key}" peab koosnema väikestest ladina tähtedest, '

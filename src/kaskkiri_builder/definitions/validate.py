@@ -22,12 +22,17 @@ def unknown_reference(what: str, name: str, known: Iterable[str]) -> str:
     return f'viide {what} "{name}", mida pole olemas.{hint} Paranda viide või lisa puuduv definitsioon.'
 
 
-def cross_check(defs: Definitions, unreadable: Iterable[str] = frozenset()) -> list[Problem]:
+def cross_check(
+    defs: Definitions, unreadable: Iterable[str] = frozenset(), broken_clauses: Iterable[str] = frozenset()
+) -> list[Problem]:
+    """Every reference that points nowhere; posts in `unreadable` and clauses in `broken_clauses`
+    could not be read (already reported), so references to them are not reported again."""
     problems: list[Problem] = []
     units = defs.organisation.units
     posts = defs.posts
     clauses = defs.clauses
     unreadable = set(unreadable)
+    broken_clauses = set(broken_clauses)
 
     for unit in units.values():
         if unit.parent and unit.parent not in units:
@@ -51,6 +56,8 @@ def cross_check(defs: Definitions, unreadable: Iterable[str] = frozenset()) -> l
 
     def check_clause(clause_id: str, source: Source, kind: type[Clause], not_kind: str) -> None:
         clause = clauses.get(clause_id)
+        if clause is None and clause_id in broken_clauses:
+            return
         if clause is None:
             problems.append(source.problem(unknown_reference("klauslile", clause_id, clauses)))
         elif not isinstance(clause, kind):
