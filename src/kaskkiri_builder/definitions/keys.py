@@ -132,7 +132,7 @@ class Record(Shape[T]):
         self, r: Reader, node: dict[Any, Any], fields: dict[str, Any], src: Source, where: str
     ) -> bool:
         """Report a broken rule; False when the record cannot be built at all."""
-        if self.exactly_one and sum(k in node for k in self.exactly_one.keys) != 1:
+        if self.exactly_one and sum(node.get(k) is not None for k in self.exactly_one.keys) != 1:
             r.error(src, f"{where}: {self.exactly_one.message}")
             return False
         for rule in self.needs:

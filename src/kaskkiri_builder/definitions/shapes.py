@@ -166,7 +166,8 @@ class RegisterNumber(Shape[str]):
             return None
         text = str(node)
         if not is_register_number(text):
-            r.error(at.src, f'{r.about(at)} peab olema registri number: {NUMBER_RULE}; aga on "{shown(text)}".')
+            size = f" ({len(text)} märki)" if len(text) > MAX_NUMBER_LENGTH else ""
+            r.error(at.src, f'{r.about(at)} peab olema registri number: {NUMBER_RULE}; aga on "{shown(text)}"{size}.')
             return None
         return text
 
@@ -236,7 +237,10 @@ class Flag(Shape[bool]):
         word = str(node).lower()
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
-        r.wrong(at, self.noun, node)
+        if isinstance(node, str):  # "yes", "on", "1": YAML 1.1 words are not read as yes or no
+            r.error(at.src, f'{r.about(at)} peab olema {self.noun}, aga on "{shown(node)}".')
+        else:
+            r.wrong(at, self.noun, node)
         return None
 
     def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
