@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kaskkiri_builder.definitions.load import read_yaml
 from kaskkiri_builder.definitions.model import LedgerDirective
 from kaskkiri_builder.docx_text import docx_text
 from kaskkiri_builder.history import sequence_warnings, validate_ledger
@@ -159,6 +160,15 @@ def test_a_file_over_2_mb_is_refused_before_parsing(built_example):
     err = fails_cleanly(built_example, [f"definitions/ametikohad/{post.name}: fail on liiga suur (2,9 MB)",
                                         "kuni 2 MB"])
     assert "viide ametikohale" not in err  # the post is unreadable, not missing
+
+
+def test_a_file_of_very_many_values_is_refused(tmp_path):
+    """2 MB of "[x, x, ...]" took ruamel 40 s and 700 MB: a bound on the number of values."""
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\nb: [" + "x, " * 30_000 + "]\n", encoding="utf-8")
+    doc, problems = read_yaml(path, "x.yaml")
+    assert doc is None and [(p.file, p.line) for p in problems] == [("x.yaml", 2)]
+    assert "failis on üle 20000 väärtuse" in problems[0].message
 
 
 def test_deep_nesting_is_refused(built_example):

@@ -21,6 +21,9 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 MAX_DEPTH = 50  # levels of lists and mappings; the definitions need fewer than ten
+#: Keys and values in one file: the example's largest has about 250; ruamel needs some 60 µs and
+#: 1 kB for each, so a 2 MB file of "[x, x, x, ...]" would take 40 s without this bound.
+MAX_NODES = 20_000
 
 _YAML = "tag:yaml.org,2002:"
 _STR, _NULL = _YAML + "str", _YAML + "null"
@@ -57,7 +60,11 @@ def _tag_text(tag: Any) -> str:
 
 
 class _StrictComposer(Composer):
-    """Refuses anchors, aliases, tags and non-text keys, and counts the depth, node by node."""
+    """Refuses anchors, aliases, tags and non-text keys; counts the nodes and the depth."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
@@ -77,6 +84,13 @@ class _StrictComposer(Composer):
                     event.start_mark,
                 )
             event.ctag = None  # !!str, !!map, !!seq: what the value is anyway
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise Refused(
+                f"failis on üle {MAX_NODES} väärtuse: see ei ole definitsioonide fail või on liiga "
+                "suur. Jaga sisu mitmeks failiks.",
+                event.start_mark,
+            )
         if self.depth >= MAX_DEPTH:
             raise Refused(
                 f"andmed on liiga sügavalt pesastatud (üle {MAX_DEPTH} taseme). Kontrolli taandeid "
