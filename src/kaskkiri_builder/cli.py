@@ -153,7 +153,7 @@ def _final_option(nr: str | None, kuupaev: str | None, reason: str | None) -> Fi
                               "--nr 12 --kuupaev 20.01.2026).")
     if reason is not None and not reason.strip():
         raise DefinitionError('--luba-vead vajab põhjust, näiteks --luba-vead "õigusosakond kiitis heaks".')
-    return Final(check_directive_number(nr), _parse_date(kuupaev), reason.strip() if reason else None)
+    return Final(check_directive_number(nr.strip()), _parse_date(kuupaev), reason.strip() if reason else None)
 
 
 def _summary(findings) -> str:
@@ -227,6 +227,15 @@ def _parse_date(value: str) -> date:
         raise typer.Exit(2) from None
 
 
+def _check_number(value: str) -> str:
+    """--nr as typed (surrounding spaces aside), when it is a register number; else exit 2."""
+    try:
+        return check_directive_number(value.strip())
+    except DefinitionError as exc:
+        _err(f"Viga: {exc.problems[0].message}")
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def record(
     kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
@@ -244,6 +253,7 @@ def record(
     from .recording import record as run_record
 
     on = _parse_date(kuupaev)
+    nr = _check_number(nr)
     project = _project(projekt)
     try:
         directive_id = check_directive_id(kaskkiri)

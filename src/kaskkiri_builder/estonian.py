@@ -18,6 +18,8 @@ __all__ = [
     "annex_runs",
     "annex_ranges",
     "parse_annex_ranges",
+    "annex_number",
+    "MAX_ANNEXES",
     "format_date",
     "parse_date",
     "date_in_words",
@@ -80,8 +82,25 @@ def annex_ranges(numbers: Iterable[int], style: RangeStyle = "kuni") -> str:
     return join_list(parts)
 
 
-_PART = re.compile(r"^(\d+)(?:\s*(?:kuni|-|–|—)\s*(\d+))?$")
+_PART = re.compile(r"^(\d+)(?:\s*(?:kuni|-|–|—)\s*(\d+))?$", re.ASCII)
 _SPLIT = re.compile(r"\s*,\s*|\s+(?:ja|ning)\s+")
+#: More annexes than any directive has: a bound, so that "1 kuni 100000000" is a message, not
+#: a hundred million numbers.
+MAX_ANNEXES = 500
+
+
+def annex_number(text: str) -> int:
+    """An annex number in ASCII digits, at most MAX_ANNEXES; ValueError (Estonian) otherwise.
+
+    (Zero passes: where it is wrong, the caller says so in its own words.)"""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f'"{text}" ei ole lisa number.')
+    if len(text.lstrip("0")) > len(str(MAX_ANNEXES)) or int(text) > MAX_ANNEXES:
+        raise ValueError(
+            f"Lisa number {text} on liiga suur: käskkirjal saab olla kuni {MAX_ANNEXES} lisa. "
+            "Kontrolli numbrit."
+        )
+    return int(text)
 
 
 def parse_annex_ranges(text: str) -> set[int]:
@@ -97,8 +116,8 @@ def parse_annex_ranges(text: str) -> set[int]:
                 f'Lisade loetelu "{text}" on loetamatu kohas "{part}": '
                 'kirjuta näiteks "1 kuni 2, 4 ja 7 kuni 10" või "1-2, 4 ja 7-10".'
             )
-        first = int(m.group(1))
-        last = int(m.group(2)) if m.group(2) else first
+        first = annex_number(m.group(1))
+        last = annex_number(m.group(2)) if m.group(2) else first
         if first < 1 or last < first:
             raise ValueError(
                 f'Lisade vahemik "{part}" loetelus "{text}" on vale: '

@@ -49,6 +49,8 @@ from .definitions.model import (
     LedgerDirective,
     Revocation,
     number_key,
+    running_number,
+    same_number,
 )
 from .errors import Problem, RecordRefused
 from .estonian import annex_ranges, format_date, join_list, plural
@@ -66,6 +68,7 @@ __all__ = [
     "DEFAULT_TITLE_ONE",
     "DEFAULT_TITLE_MANY",
     "number_key",
+    "same_number",
     "in_force",
     "revocations_for",
     "phrase_revocation",
@@ -292,18 +295,23 @@ SEQUENCE_TOLERANCE_DAYS = 45
 def sequence_warnings(ledger: Ledger) -> list[Message]:
     """Dates that do not fit the year's numbering (a likely typo), for the checks to report.
 
-    Two tests per year, on plain numeric numbers: a higher number dated before a lower one;
+    Two tests per year and series, on the running part of the numbers (the last digit group:
+    "3-1/61-2" runs in the series "3-1/61-"; plain numbers have one series): a higher number
+    dated before a lower one;
     and, with at least four directives that year, a date far (> SEQUENCE_TOLERANCE_DAYS) from
     what the year's numbering rate predicts (e.g. nr 80 dated 14.11.2025 between nr 68 of
     28.04.2025 and nr 182 of 26.11.2025). Warnings, not errors: the register may be right.
     """
     out: list[Message] = []
-    years: dict[int, list[LedgerDirective]] = defaultdict(list)
+    years: dict[tuple[int, str], list[LedgerDirective]] = defaultdict(list)
+    running: dict[int, int] = {}  # id(d) -> the running part of its number
     for d in ledger:
-        if str(d.number).isdigit() and int(d.number) > 0:
-            years[d.date.year].append(d)
-    for year, ds in sorted(years.items()):
-        ds.sort(key=lambda d: (int(d.number), d.date))
+        part = running_number(d.number)
+        if part is not None and part[1] > 0:
+            years[(d.date.year, part[0])].append(d)
+            running[id(d)] = part[1]
+    for (year, _series), ds in sorted(years.items()):
+        ds.sort(key=lambda d: (running[id(d)], d.date))
         for a, b in zip(ds, ds[1:], strict=False):
             if b.date < a.date:
                 out.append(
@@ -318,9 +326,9 @@ def sequence_warnings(ledger: Ledger) -> list[Message]:
             continue
         start = date(year, 1, 1)
         day_of = {id(d): (d.date - start).days + 1 for d in ds}
-        rate = statistics.median(int(d.number) / day_of[id(d)] for d in ds)
+        rate = statistics.median(running[id(d)] / day_of[id(d)] for d in ds)
         for d in ds:
-            expected_day = int(d.number) / rate
+            expected_day = running[id(d)] / rate
             if abs(expected_day - day_of[id(d)]) <= SEQUENCE_TOLERANCE_DAYS:
                 continue
             expected = start + timedelta(days=round(expected_day) - 1)
@@ -381,7 +389,7 @@ def record_refusals(ledger: Ledger, directive: LedgerDirective) -> list[str]:
                 "sama käskkirja ei saa kanda kaks korda."
             ]
     for e in ledger:
-        if str(e.number) == str(directive.number) and e.date.year == directive.date.year:
+        if same_number(e.number, directive.number) and e.date.year == directive.date.year:
             reasons.append(
                 f"Number {directive.number} on {directive.date.year}. aastal juba kasutatud "
                 f"({e.label}{', ' + e.id if e.id else ''}): kontrolli käskkirja numbrit."

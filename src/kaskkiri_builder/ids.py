@@ -26,23 +26,12 @@ def check_directive_id(text: str) -> str:
     )
 
 
-#: A directive's register number: ASCII digits, or a register index of digit groups joined by
-#: ".", "-" and "/" as many agencies number their directives ("12", "1-2/22-015", "3-1/61-1").
-NUMBER_PATTERN = r"[0-9]+(?:[./-][0-9]+)*"
-_NUMBER_RE = re.compile(NUMBER_PATTERN, re.ASCII)
-MAX_NUMBER_LENGTH = 30
-
 
 def check_directive_number(text: str) -> str:
-    """`text` exactly as typed when it is a register number; otherwise a DefinitionError.
+    """`text` exactly as typed when it is a register number (definitions.shapes NUMBER_RULE);
+    otherwise a DefinitionError. Kept as text everywhere: "007" stays "007", "1.10" stays "1.10"."""
+    from .definitions.shapes import NUMBER_RULE, is_register_number, shown
 
-    Kept as text everywhere (documents, YAML, ledger, archive): "007" stays "007", "1.10" stays
-    "1.10"."""
-    if len(text) <= MAX_NUMBER_LENGTH and _NUMBER_RE.fullmatch(text):
+    if is_register_number(text):
         return text
-    shown = text if len(text) <= 40 else text[:37] + "…"
-    raise DefinitionError(
-        f"käskkirja number {shown!r} ei sobi: number koosneb numbritest 0–9, mida võivad "
-        'eraldada ".", "-" ja "/" (näiteks 12 või 1-2/22-015), kokku kuni '
-        f"{MAX_NUMBER_LENGTH} märki. Kirjuta number nii, nagu register selle andis."
-    )
+    raise DefinitionError(f'--nr: number "{shown(text)}" ei sobi: lubatud on {NUMBER_RULE}.')

@@ -27,6 +27,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import estonian, history, pidfile
 from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build, recording_journal
 from .definitions import load_definitions
+from .definitions.shapes import NUMBER_RULE, is_register_number, shown
 from .errors import KaskkiriError, Problem, RecordError, RecordRefused
 from .ids import check_directive_id
 from .output import check_inside, check_output_root, make_staging_dir, remove_leftovers
@@ -47,10 +48,18 @@ def _dump(data: CommentedMap) -> str:
     return buf.getvalue()
 
 
+def _yaml_number(number: str) -> int | str:
+    """A register number for the YAML files, read back as the same text by any YAML reader:
+    12 stays 12; "007" or "1.10" are written as text (ruamel quotes them), never 7 or 1.1."""
+    if number.isascii() and number.isdigit() and str(int(number)) == number:
+        return int(number)
+    return number
+
+
 def _with_number_and_date(text: str, number: str, on: date) -> str:
     data = _yaml().load(text)
     pos = 1 if "pealkiri" in data else 0
-    for key, value in (("number", int(number) if number.isdigit() else number), ("kuupaev", estonian.format_date(on))):
+    for key, value in (("number", _yaml_number(number)), ("kuupaev", estonian.format_date(on))):
         if key in data:
             data[key] = value
         else:
@@ -62,7 +71,7 @@ def _with_number_and_date(text: str, number: str, on: date) -> str:
 def _ledger_entry(entry: history.LedgerDirective) -> CommentedMap:
     m = CommentedMap()
     m["id"] = entry.id
-    m["number"] = int(entry.number) if entry.number.isdigit() else entry.number
+    m["number"] = _yaml_number(entry.number)
     m["kuupaev"] = estonian.format_date(entry.date)
     if entry.title:
         m["pealkiri"] = entry.title
@@ -72,7 +81,7 @@ def _ledger_entry(entry: history.LedgerDirective) -> CommentedMap:
         revs = CommentedSeq()
         for r in entry.revokes:
             rm = CommentedMap()
-            rm["number"] = int(r.number) if str(r.number).isdigit() else r.number
+            rm["number"] = _yaml_number(str(r.number))
             rm["kuupaev"] = estonian.format_date(r.date)
             if r.annexes is not None:
                 rm["lisad"] = estonian.annex_ranges(sorted(r.annexes), "kuni")
@@ -115,6 +124,8 @@ def record(
     changed, and the errors of `build`.
     """
     number = str(number).strip()
+    if not is_register_number(number):
+        raise RecordError(Problem(f'number "{shown(number)}" ei sobi: lubatud on {NUMBER_RULE}.'))
     defs = load_definitions(project.definitions)
     directive = directive_of(defs, directive_id)
     d_file = project.definitions / "kaskkirjad" / f"{directive_id}.yaml"

@@ -107,6 +107,16 @@ def _read_template(template: Path) -> bytes:
     return data
 
 
+#: Word's document properties hold at most 255 characters (python-docx refuses more).
+MAX_PROPERTY = 255
+
+
+def _property_text(text: str) -> str:
+    """A title for the document properties: shortened with "…" when longer than Word allows
+    (the document's own text keeps it whole)."""
+    return text if len(text) <= MAX_PROPERTY else text[: MAX_PROPERTY - 1].rstrip() + "…"
+
+
 def render_docx(template: Path, context: dict, *, title: str, subject: str, author: str,
                 created: datetime | None) -> bytes:
     """Render one template with `context` and return deterministic .docx bytes."""
@@ -156,10 +166,10 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
                     _template_name(template))
         ) from None
     props = tpl.docx.core_properties
-    props.title = title
-    props.subject = subject
-    props.author = author
-    props.last_modified_by = author
+    props.title = _property_text(title)
+    props.subject = _property_text(subject)
+    props.author = _property_text(author)
+    props.last_modified_by = _property_text(author)
     props.revision = 1
     props.comments = ""
     props.keywords = ""

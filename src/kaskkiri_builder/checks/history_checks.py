@@ -68,7 +68,7 @@ def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
             )
         )
         for e in ledger:
-            if str(e.number) == str(directive.number) and e.date.year == signed.year:
+            if history.same_number(e.number, str(directive.number)) and e.date.year == signed.year:
                 out.append(
                     finding(
                         Severity.VIGA,

@@ -132,7 +132,7 @@ class Record(Shape[T]):
         self, r: Reader, node: dict[Any, Any], fields: dict[str, Any], src: Source, where: str
     ) -> bool:
         """Report a broken rule; False when the record cannot be built at all."""
-        if self.exactly_one and sum(k in node for k in self.exactly_one.keys) != 1:
+        if self.exactly_one and sum(node.get(k) is not None for k in self.exactly_one.keys) != 1:
             r.error(src, f"{where}: {self.exactly_one.message}")
             return False
         for rule in self.needs:
@@ -243,7 +243,7 @@ class MapOf(Shape[dict[str, T]]):
         out: dict[str, T] = {}
         for key, value in node.items():
             src = r.key_src(node, key)
-            if not ID_RE.match(str(key)):
+            if not ID_RE.fullmatch(str(key)):
                 r.error(
                     src,
                     f'{self.id_noun} id "{key}" peab koosnema väikestest ladina tähtedest, '

@@ -13,10 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import Problem
-from ..estonian import annex_ranges, capitalize_first, format_date, join_list, parse_annex_ranges, plural
+from ..estonian import (
+    MAX_ANNEXES,
+    annex_number,
+    annex_ranges,
+    capitalize_first,
+    format_date,
+    join_list,
+    parse_annex_ranges,
+    plural,
+)
 from .keys import Found, Key, ListOf, Record
 from .load import Source, YamlDoc
-from .model import Ledger, LedgerDirective, Revocation
+from .model import Ledger, LedgerDirective, Revocation, number_key, same_number
 from .reader import Place, Reader
 from .schema import PLAIN, read_file
 from .shapes import ID_PATTERN, DateShape, JsonObject, RefId, RegisterNumber, Shape
@@ -40,6 +49,9 @@ class AnnexMap(Shape[Approved]):
 
     def read(self, r: Reader, node: object, at: Place) -> Approved | None:
         if isinstance(node, list):
+            if len(node) > MAX_ANNEXES:
+                r.error(at.src, f"{r.about(at)}: {len(node)} lisa; käskkirjal saab olla kuni {MAX_ANNEXES} lisa.")
+                return None
             lines = {i + 1: r.item_src(node, i).line for i in range(len(node))}
             return Approved({i + 1: str(p) for i, p in enumerate(node)}, _known(lines))
         if not isinstance(node, dict):
@@ -49,9 +61,9 @@ class AnnexMap(Shape[Approved]):
         found: dict[int, int | None] = {}
         for key, post in node.items():
             try:
-                n = int(str(key))
-            except ValueError:
-                r.error(r.key_src(node, key), f'{r.about(at)}: võti "{key}" ei ole lisa number.')
+                n = annex_number(str(key))
+            except ValueError as exc:
+                r.error(r.key_src(node, key), f"{r.about(at)}: {exc}")
                 continue
             posts[n] = str(post)
             found[n] = r.key_src(node, key).line
@@ -90,16 +102,13 @@ class AnnexSet(Shape[frozenset[int]]):
     def _annexes(node: object) -> frozenset[int]:
         if isinstance(node, bool):
             raise TypeError
-        if isinstance(node, int):
-            return frozenset({node})
-        if isinstance(node, str):
-            return frozenset(parse_annex_ranges(node))
+        if isinstance(node, (int, str)):
+            return frozenset(parse_annex_ranges(str(node)))
         if not isinstance(node, list):
             raise TypeError
-        bad = [x for x in node if isinstance(x, bool) or not str(x).strip().isdigit()]
-        if bad:
-            raise ValueError(f'"{bad[0]}" ei ole lisa number.')
-        return frozenset(int(str(x)) for x in node)
+        if any(isinstance(x, bool) for x in node):
+            raise ValueError("lisa number ei saa olla tõeväärtus.")
+        return frozenset(annex_number(str(x).strip()) for x in node)
 
     def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
         return {
@@ -189,11 +198,12 @@ def validate_ledger(ledger: Ledger, known_posts: Iterable[str]) -> list[Message]
 
 
 def _numbers_used_twice(ledger: Ledger) -> list[Message]:
-    by_year: dict[tuple[int, str], list[LedgerDirective]] = defaultdict(list)
+    by_year: dict[tuple[int, tuple[tuple[int, int, str], ...]], list[LedgerDirective]] = defaultdict(list)
     for d in ledger:
-        by_year[(d.date.year, str(d.number))].append(d)
+        by_year[(d.date.year, number_key(d.number))].append(d)
     out: list[Message] = []
-    for (year, number), same in by_year.items():
+    for (year, _key), same in by_year.items():
+        number = same[0].number
         if len(same) > 1:
             dates = join_list([format_date(d.date) for d in same])
             for d in same:
@@ -254,11 +264,11 @@ def _check_revocation(ledger: Ledger, d: LedgerDirective, r: Revocation) -> list
     cited = f"{format_date(r.date)} käskkirja nr {r.number}"  # genitive: the object revoked
     target = next((t for t in ledger if t.is_same(r.number, r.date)), None)
     if target is None:
-        same_number = sorted(t.date for t in ledger if str(t.number) == str(r.number))
+        same_dates = sorted(t.date for t in ledger if same_number(t.number, r.number))
         hint = (
             f" Ajaloos on nr {r.number} kuupäevaga "
-            f"{join_list([format_date(x) for x in same_number], last='ja')}: kas kuupäev on vale?"
-            if same_number
+            f"{join_list([format_date(x) for x in same_dates], last='ja')}: kas kuupäev on vale?"
+            if same_dates
             else " Kanna see käskkiri ajalukku (ajalugu.yaml)."
         )
         return [(f"{label} tunnistab kehtetuks {cited}, mida ajaloos ei ole.{hint}", where)]

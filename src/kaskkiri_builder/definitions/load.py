@@ -7,17 +7,24 @@ it came from: each message the user reads names the file and line. Syntax errors
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from ..errors import Problem
+from .strict import Refused, strict_yaml
+
+#: A definitions file is a few kilobytes; ruamel's scanner is quadratic (8 MB took 26 s).
+MAX_BYTES = 2 * 1024 * 1024
 
 
 class Source(NamedTuple):
@@ -45,22 +52,63 @@ class YamlDoc:
         return Source(self.name, None if line0 is None else line0 + 1)
 
 
-def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.allow_duplicate_keys = False
-    return y
-
-
 def _line_of_position(text: str, index: int) -> int:
     return text.count("\n", 0, max(index, 0)) + 1
 
 
-def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse one file; on failure return no document and one Estonian problem with its line."""
+_KINDS = (
+    (stat.S_ISDIR, "kaust"),
+    (stat.S_ISFIFO, "nimega toru (FIFO)"),
+    (stat.S_ISCHR, "seadmefail"),
+    (stat.S_ISBLK, "seadmefail"),
+    (stat.S_ISSOCK, "sokkel"),
+)
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a definitions file (Estonian); None for a regular file.
+
+    A broken link or a FIFO would otherwise be skipped (and a reference to it reported as
+    missing) or, for a FIFO, block the run.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "on viide (symlink), mis viitab ringiga iseendale. Asenda see tavalise failiga."
+        if path.is_symlink():
+            return (f'on viide (symlink) failile "{os.readlink(path)}", mida pole olemas. Paranda '
+                    "viide või asenda see tavalise failiga.")
+        return f"faili ei saa lugeda ({exc.strerror or exc}). Kontrolli faili õigusi."
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((what for test, what in _KINDS if test(mode)), "eriline fail")
+    return f"ei ole tavaline fail, vaid {kind}. Kustuta see või asenda tavalise YAML-failiga."
+
+
+def _read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, read only when it is a regular file of a sensible size."""
+    why = not_a_file(path)
+    if why is not None:
+        return None, [Problem(why, name)]
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(f"faili ei saa lugeda ({exc.strerror or exc}). Kontrolli faili õigusi.", name)]
+    if len(data) > MAX_BYTES:
+        size = f"{max(len(data), path.stat().st_size) / 1024 / 1024:.1f}".replace(".", ",")
+        return None, [
+            Problem(
+                f"fail on liiga suur ({size} MB): definitsioonide fail võib olla kuni "
+                f"{MAX_BYTES // 1024 // 1024} MB. Kas see on õige fail? Jaga sisu mitmeks failiks.",
+                name,
+            )
+        ]
+    try:
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        line = _line_of_position(path.read_bytes().decode("utf-8", "replace"), exc.start)
+        line = _line_of_position(data.decode("utf-8", "replace"), exc.start)
         return None, [
             Problem(
                 "fail ei ole UTF-8 kodeeringus. Salvesta see tekstiredaktoris UTF-8 kodeeringus.",
@@ -68,8 +116,17 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
                 line,
             )
         ]
+
+
+def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse one file; on failure return no document and one Estonian problem with its line."""
+    text, problems = _read_text(path, name)
+    if text is None:
+        return None, problems
     try:
-        data = _yaml().load(text)
+        data = strict_yaml().load(text)
+    except Refused as exc:
+        return None, [Problem(exc.message, name, exc.line)]
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         key = (exc.problem or "").split('"')[1] if '"' in (exc.problem or "") else ""
@@ -104,9 +161,26 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
         ]
     except YAMLError as exc:  # anything else ruamel can raise while reading
         return None, [Problem(f"YAML-i viga: {exc}. Paranda fail.", name)]
+    except RecursionError:  # not expected below strict.MAX_DEPTH; a message all the same
+        return None, [Problem("andmed on liiga sügavalt pesastatud. Lihtsusta faili ülesehitust.", name)]
     if data is None:
         data = CommentedMap()
     return YamlDoc(path, name, data), []
+
+
+def ids_in(path: Path) -> set[str]:
+    """The top-level ids a file that YAML could not read seems to define (its clauses), so that
+    references to them are not reported again as unknown; empty when not even that is known."""
+    if not_a_file(path) is not None:
+        return set()
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError:
+        return set()
+    if len(data) > MAX_BYTES:
+        return set()
+    return set(re.findall(r"(?m)^([a-z0-9][a-z0-9-]*)[ \t]*:", data.decode("utf-8", "replace")))
 
 
 def line_of_key(mapping: object, key: object) -> int | None:

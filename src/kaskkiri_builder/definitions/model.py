@@ -315,6 +315,18 @@ def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
+def same_number(a: str, b: str) -> bool:
+    """Whether two register numbers name the same number: "007" is 7, "1.10" is not "1.1"."""
+    return number_key(a) == number_key(b)
+
+
+def running_number(number: str) -> tuple[str, int] | None:
+    """The series and the running part of a register number (its last digit group), for the
+    checks that numbers rise with dates: "192" -> ("", 192), "3-1/61-2" -> ("3-1/61-", 2)."""
+    m = re.fullmatch(r"(.*?)0*([0-9]+)", str(number))
+    return (m.group(1), int(m.group(2))) if m and len(m.group(2)) <= 9 else None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Revocation:
     """What a directive explicitly revoked: some annexes of an earlier directive, or all of it."""
@@ -366,7 +378,7 @@ class LedgerDirective:
         ]
 
     def is_same(self, number: str, on: dt.date) -> bool:
-        return str(self.number) == str(number) and self.date == on
+        return same_number(self.number, number) and self.date == on
 
 
 Ledger = Sequence[LedgerDirective]

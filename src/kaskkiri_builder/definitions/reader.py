@@ -15,9 +15,11 @@ from typing import Any
 from ..errors import Problem
 from .load import Source, YamlDoc, line_of_item, line_of_key
 from .model import Text
+from .strict import BOOLEAN_WORDS
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # use fullmatch: "$" also matches before a final "\n"
+DATE_RE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$", re.ASCII)
+ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$", re.ASCII)  # 2026-01-07, as YAML users write it
 # Characters an XML 1.0 document (and so Word) cannot hold.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -38,7 +40,7 @@ def type_name(value: object) -> str:
 
 
 def parse_date(value: object) -> date:
-    """PP.KK.AAAA (a one-digit day or month too), or a date YAML has already read.
+    """PP.KK.AAAA (a one-digit day or month too), AAAA-KK-PP, or a date already read.
 
     The one date parser of the definitions; ValueError says briefly what is wrong.
     """
@@ -47,10 +49,15 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     m = DATE_RE.match(str(value))
-    if not m:
+    iso = ISO_DATE_RE.match(str(value))
+    if m:
+        day, month, year = m.groups()
+    elif iso:
+        year, month, day = iso.groups()
+    else:
         raise ValueError("kuju ei ole pp.kk.aaaa")
     try:
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return date(int(year), int(month), int(day))
     except ValueError:
         raise ValueError("sellist päeva pole kalendris") from None
 
@@ -63,6 +70,8 @@ def plain_value(value: object) -> Any:
         return [plain_value(v) for v in value]
     if isinstance(value, bool) or value is None:
         return value
+    if type(value) is str and value in BOOLEAN_WORDS:  # unquoted true/false: {% if ... %}
+        return BOOLEAN_WORDS[value]
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):

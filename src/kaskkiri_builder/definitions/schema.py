@@ -369,7 +369,7 @@ def read_clauses(doc: YamlDoc, problems: list[Problem]) -> dict[str, Clause]:
 
 
 def read_post(doc: YamlDoc, post_id: str, problems: list[Problem]) -> Post | None:
-    if not ID_RE.match(post_id):
+    if not ID_RE.fullmatch(post_id):
         problems.append(
             doc.source().problem(
                 f'faili nimi "{post_id}.yaml" peab koosnema väikestest ladina tähtedest, numbritest '
@@ -380,4 +380,11 @@ def read_post(doc: YamlDoc, post_id: str, problems: list[Problem]) -> Post | Non
 
 
 def read_directive(doc: YamlDoc, directive_id: str, problems: list[Problem]) -> Directive | None:
+    if not ID_RE.fullmatch(directive_id):
+        problems.append(
+            doc.source().problem(
+                f'faili nimi "{doc.path.name}" peab koosnema väikestest ladina tähtedest, numbritest '
+                'ja "-" märgist (see on käskkirja id, näiteks "2026-02"). Nimeta fail ümber.'
+            )
+        )
     return read_file(DIRECTIVE, doc, problems, f"käskkiri {directive_id}", directive_id)

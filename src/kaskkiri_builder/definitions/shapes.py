@@ -111,7 +111,7 @@ class Ident(Plain):
 
     def read(self, r: Reader, node: object, at: Place) -> str | None:
         value = super().read(r, node, at)
-        if value is not None and not ID_RE.match(value):
+        if value is not None and not ID_RE.fullmatch(value):
             r.error(
                 at.src,
                 f'{r.about(at)} peab olema id: väikesed ladina tähed, numbrid ja "-" '
@@ -132,20 +132,47 @@ class RefId(_Written[str]):
         return None if value is None else value.strip()
 
 
+MAX_NUMBER_LENGTH = 30
+NUMBER_PATTERN = r"^[0-9]+(?:[./-][0-9]+)*$"
+NUMBER_RULE = (
+    'numbrid 0–9, mille rühmi võivad eraldada ".", "-" ja "/" (näiteks 12, 1.10 või 1-2/22-015), '
+    f"kokku kuni {MAX_NUMBER_LENGTH} märki"
+)
+_NUMBER_RE = re.compile(NUMBER_PATTERN)
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A value as a message may quote it: invisible characters named, a long one cut."""
+    out = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def is_register_number(text: str) -> bool:
+    """A directive's number as the register gives it: the one text used everywhere (documents,
+    the ledger, the archive), so only what reads the same in all of them (`NUMBER_RULE`)."""
+    return len(text) <= MAX_NUMBER_LENGTH and _NUMBER_RE.fullmatch(text) is not None
+
+
 @dataclass(frozen=True)
 class RegisterNumber(Shape[str]):
-    """A register number: 12 or "3-1/61-1"."""
+    """A register number, as typed: 12, 1.10 or "3-1/61-1"."""
 
     noun: str = "registri number (näiteks 12 või 3-1/61-1)"
 
     def read(self, r: Reader, node: object, at: Place) -> str | None:
-        if isinstance(node, bool) or not isinstance(node, (int, str)) or not str(node).strip():
+        if isinstance(node, bool) or not isinstance(node, (int, str)):
             r.wrong(at, self.noun, node)
             return None
-        return str(node).strip()
+        text = str(node)
+        if not is_register_number(text):
+            size = f" ({len(text)} märki)" if len(text) > MAX_NUMBER_LENGTH else ""
+            r.error(at.src, f'{r.about(at)} peab olema registri number: {NUMBER_RULE}; aga on "{shown(text)}"{size}.')
+            return None
+        return text
 
     def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
-        return {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "minLength": 1}]}
+        text: JsonObject = {"type": "string", "pattern": NUMBER_PATTERN, "maxLength": MAX_NUMBER_LENGTH}
+        return {"anyOf": [{"type": "integer", "minimum": 0}, text]}
 
 
 def _any_case(word: str) -> str:
@@ -209,7 +236,10 @@ class Flag(Shape[bool]):
         word = str(node).lower()
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
-        r.wrong(at, self.noun, node)
+        if isinstance(node, str):  # "yes", "on", "1": YAML 1.1 words are not read as yes or no
+            r.error(at.src, f'{r.about(at)} peab olema {self.noun}, aga on "{shown(node)}".')
+        else:
+            r.wrong(at, self.noun, node)
         return None
 
     def schema(self, defs: dict[str, JsonObject]) -> JsonObject:

@@ -22,10 +22,14 @@ def unknown_reference(what: str, name: str, known: Iterable[str]) -> str:
     return f'viide {what} "{name}", mida pole olemas.{hint} Paranda viide või lisa puuduv definitsioon.'
 
 
-def cross_check(defs: Definitions, unreadable: Iterable[str] = frozenset()) -> list[Problem]:
+def cross_check(
+    defs: Definitions, unreadable: Iterable[str] = frozenset(), broken_clauses: Iterable[str] = frozenset()
+) -> list[Problem]:
     """Every reference that leads nowhere and every annex that cannot be approved (posts in
-    `unreadable` were reported already: references to them are not)."""
+    `unreadable` and clauses in `broken_clauses` were reported already: references to them are
+    not)."""
     unreadable = set(unreadable)
+    broken = set(broken_clauses)
     units = defs.organisation.units
     problems = [
         unit.source.problem(unknown_reference("struktuuriüksust", unit.parent, units))
@@ -33,13 +37,13 @@ def cross_check(defs: Definitions, unreadable: Iterable[str] = frozenset()) -> l
         if unit.parent and unit.parent not in units
     ]
     for post in defs.posts.values():
-        problems += _post(defs, post, unreadable)
+        problems += _post(defs, post, unreadable, broken)
     for directive in defs.directives.values():
         problems += _directive(defs, directive, unreadable)
     return problems
 
 
-def _post(defs: Definitions, post: Post, unreadable: set[str]) -> list[Problem]:
+def _post(defs: Definitions, post: Post, unreadable: set[str], broken: set[str]) -> list[Problem]:
     """The post's unit, the posts its lists name, the clauses it uses."""
     units = defs.organisation.units
     problems: list[Problem] = []
@@ -49,13 +53,13 @@ def _post(defs: Definitions, post: Post, unreadable: set[str]) -> list[Problem]:
         problems += _list(defs.posts, lst, unreadable)
     for duty in post.duties:
         if duty.clause_id is not None:
-            problems += _clause(defs.clauses, duty.clause_id, duty.source, DutyClause,
+            problems += _clause(defs.clauses, broken, duty.clause_id, duty.source, DutyClause,
                                 'ülesanne (sellel pole "ulesanne" ja "tulemused"). Vali ülesande klausel.')
     if post.rights is not None:
-        problems += _clause(defs.clauses, post.rights.clause_id, post.rights.source, RowsClause,
+        problems += _clause(defs.clauses, broken, post.rights.clause_id, post.rights.source, RowsClause,
                             'õiguste ja vastutuse klausel (sellel pole "read"). Vali õiguste ja vastutuse klausel.')
     if post.closing is not None:
-        problems += _clause(defs.clauses, post.closing.clause_id, post.closing.source, TextClause,
+        problems += _clause(defs.clauses, broken, post.closing.clause_id, post.closing.source, TextClause,
                             "tekstiklausel. Vali tekstiklausel.")
     return problems
 
@@ -78,9 +82,12 @@ def _list(posts: Mapping[str, Post], lst: PostRefList | None, unreadable: set[st
 
 
 def _clause(
-    clauses: Mapping[str, Clause], clause_id: str, source: Source, kind: type[Clause], not_kind: str
+    clauses: Mapping[str, Clause], broken: set[str], clause_id: str, source: Source, kind: type[Clause],
+    not_kind: str,
 ) -> list[Problem]:
     clause = clauses.get(clause_id)
+    if clause is None and clause_id in broken:
+        return []  # its file could not be read: reported there
     if clause is None:
         return [source.problem(unknown_reference("klauslile", clause_id, clauses))]
     if not isinstance(clause, kind):
