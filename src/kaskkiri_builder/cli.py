@@ -153,7 +153,7 @@ def _final_option(nr: str | None, kuupaev: str | None, reason: str | None) -> Fi
                               "--nr 12 --kuupaev 20.01.2026).")
     if reason is not None and not reason.strip():
         raise DefinitionError('--luba-vead vajab põhjust, näiteks --luba-vead "õigusosakond kiitis heaks".')
-    return Final(check_directive_number(nr.strip()), _parse_date(kuupaev), reason.strip() if reason else None)
+    return Final(check_directive_number(nr), _parse_date(kuupaev), reason.strip() if reason else None)
 
 
 def _summary(findings) -> str:
@@ -228,9 +228,9 @@ def _parse_date(value: str) -> date:
 
 
 def _check_number(value: str) -> str:
-    """--nr as typed (surrounding spaces aside), when it is a register number; else exit 2."""
+    """--nr exactly as typed, when it is a register number (a line break or space is not); else exit 2."""
     try:
-        return check_directive_number(value.strip())
+        return check_directive_number(value)
     except DefinitionError as exc:
         _err(f"Viga: {exc.problems[0].message}")
         raise typer.Exit(2) from None

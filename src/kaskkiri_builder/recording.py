@@ -123,7 +123,7 @@ def record(
     Raises RecordError (RecordRefused when the ledger refuses the directive) before anything is
     changed, and the errors of `build`.
     """
-    number = str(number).strip()
+    number = str(number)
     if not is_register_number(number):
         raise RecordError(Problem(f'number "{shown(number)}" ei sobi: lubatud on {NUMBER_RULE}.'))
     defs = load_definitions(project.definitions)
