@@ -320,3 +320,25 @@ def test_container_refuses_empty_and_non_ascii_files(container_files, tmp_path):
     with pytest.raises(PackageError):
         make_asice([], tmp_path / "x.asice")
     assert not (tmp_path / "x.asice").exists()
+
+
+def test_a_pdf_cut_short_by_a_full_disk_says_so(tmp_path, monkeypatch):
+    """LibreOffice writing on a full disk leaves a PDF cut short: the message says the disk is
+    full, not pypdf's "EOF marker not found"."""
+    import shutil
+    from collections import namedtuple
+
+    from kaskkiri_builder import package
+    from kaskkiri_builder.errors import PackageError
+
+    pdf = tmp_path / "kaskkiri.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")  # cut short
+    with pytest.raises(PackageError) as err:
+        package.pdf_page_count(pdf)
+    assert "LibreOffice jättis selle pooleli" in err.value.problems[0].message
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**9, 10**9 - 4096, 4096))
+    with pytest.raises(PackageError) as err:
+        package.pdf_page_count(pdf)
+    assert err.value.problems[0].message.startswith("PDF-fail jäi poolikuks, sest ketas on täis (vaba 0 MiB)")
+    assert "EOF" not in err.value.problems[0].message

@@ -140,3 +140,26 @@ def test_a_second_command_waits_then_names_the_holder(example: Path) -> None:
         holder.wait()
     with project_lock(example, "build 2026-02", wait=0.5):  # a killed holder leaves no lock
         pass
+
+
+@pytest.mark.parametrize("delay", [0.8, 1.6, 2.4, 3.2])
+def test_a_killed_record_is_all_or_nothing(example: Path, delay: float) -> None:
+    """A real SIGKILL at several moments of a real `record`: afterwards, once the next command
+    has run, the directive is either recorded consistently or not at all."""
+    ledger = (example / "definitions/ajalugu.yaml").read_bytes()
+    draft = (example / f"definitions/kaskkirjad/{DRAFT}.yaml").read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "kaskkiri_builder", *RECORD, "--nr", "12"], cwd=example,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    cli(example, "build", DRAFT, "--ainult-word")  # finishes a recording a kill left half-done
+    if (example / f"arhiiv/{DRAFT}").exists():
+        assert consistent(example) == "12"
+    else:
+        assert (example / "definitions/ajalugu.yaml").read_bytes() == ledger
+        assert (example / f"definitions/kaskkirjad/{DRAFT}.yaml").read_bytes() == draft
+        assert not recording_journal(Project(example), DRAFT).exists()
+        assert [p.name for p in (example / "arhiiv").iterdir() if p.name.startswith(f".{DRAFT}.")] == []

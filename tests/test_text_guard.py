@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kaskkiri_builder.characters import first_unsafe, is_unsafe
@@ -223,3 +223,33 @@ def test_any_parameter_either_fails_with_a_message_or_reads_back(draft, value: s
     assert readback_problem("lisa-01.docx", data, annex_texts(annex)) is None
     duty = next(d for d in annex.duties if d.clause_id == "ulesanne-kirjad")
     assert " ".join(duty.text.split()) in " ".join(docx_text(data).split())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(min_size=1, max_size=40))
+def test_any_own_text_either_fails_with_a_message_or_reads_back(draft, value: str) -> None:  # type: ignore[no-untyped-def]
+    """The same for a post's own duty text (what the YAML reader lets through is checked again
+    after rendering; Jinja braces are escaped so the text is taken literally)."""
+    defs = load_definitions(ROOT / "definitions")
+    post_id = draft.annexes[0].post.id
+    post = defs.posts[post_id]
+    index = next(i for i, d in enumerate(post.duties) if d.text is not None)
+    duty = post.duties[index]
+    assert duty.text is not None
+    assume("endraw" not in value)
+    literal = "{% raw %}" + value + "{% endraw %}"
+    own = dataclasses.replace(duty, text=dataclasses.replace(duty.text, value=literal))
+    posts = {**defs.posts, post_id: dataclasses.replace(post, duties=(*post.duties[:index], own, *post.duties[index + 1:]))}
+    defs = dataclasses.replace(defs, posts=posts)
+    try:
+        rd = resolve_directive(defs, DRAFT)
+        check_resolved(rd)
+    except (TemplateError, RenderError) as exc:
+        assert first_unsafe(value) is not None
+        assert all(p.file and p.line and "U+" in p.message for p in exc.problems)
+        return
+    assert first_unsafe(value) is None
+    annex = rd.annexes[0]
+    data = render_annex(rd, annex, ROOT / "templates")
+    assert readback_problem("lisa-01.docx", data, annex_texts(annex)) is None
+    assert " ".join(annex.duties[index].text.split()) in " ".join(docx_text(data).split())

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import io
 import os
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -205,20 +206,35 @@ def _check_parts(parts: list[Part], out: Path) -> None:
         raise PackageError(problems)
 
 
+#: Below this much free space a PDF that cannot be read was most likely cut short by a full disk.
+LOW_DISK_BYTES = 64 * 1024 * 1024
+
+
 def _open_pdf(path: Path) -> PdfReader:
     path = Path(path)
     if not path.is_file():
         raise PackageError([Problem("PDF-faili ei ole; tee PDF-id uuesti.", file=path)])
     if path.stat().st_size == 0:
-        raise PackageError([Problem("PDF-fail on tühi; tee PDF-id uuesti.", file=path)])
+        raise PackageError([Problem(_damaged("PDF-fail on tühi", path), file=path)])
     try:
         reader = PdfReader(path, strict=False)
         _ = len(reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise PackageError(
-            [Problem(f"PDF-faili ei saa lugeda ({exc}); tee PDF-id uuesti.", file=path)]
-        ) from exc
+        raise PackageError([Problem(_damaged(f"PDF-faili ei saa lugeda ({exc})", path), file=path)]) from exc
     return reader
+
+
+def _damaged(what: str, path: Path) -> str:
+    """Why a PDF LibreOffice wrote is empty or unreadable: a full disk says so, not pypdf."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        free = None
+    if free is not None and free < LOW_DISK_BYTES:
+        return (f"PDF-fail jäi poolikuks, sest ketas on täis (vaba {free // (1024 * 1024)} MiB). "
+                "Vabasta kettaruumi ja koosta uuesti; eelmine väljund jäi alles.")
+    return (f"{what}; LibreOffice jättis selle pooleli. Koosta uuesti; kui see kordub, ava Wordi "
+            "fail LibreOffice'is käsitsi.")
 
 
 def _drop_structure_tree(writer: PdfWriter) -> None:
