@@ -278,7 +278,7 @@ def test_one_broken_clause_file_is_one_message(built_example):
     text = clauses.read_text(encoding="utf-8")
     first = re.search(r"(?m)^ulesanne-[a-z0-9-]+:\n", text)
     clauses.write_text(text[: first.end()] + "  bad: [unclosed\n" + text[first.end():], encoding="utf-8")
-    err = fails_cleanly(built_example, ["definitions/klauslid/ulesanded.yaml:", "YAML-i süntaksiviga"])
+    err = fails_cleanly(built_example, ["definitions/klauslid/ulesanded.yaml:", "avatud nurksulg [ jäi sulgemata"])
     assert "Viga:\n" in err and "viide klauslile" not in err
 
 

@@ -149,16 +149,7 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
             )
         ]
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = (exc.problem or exc.context or "").strip()
-        return None, [
-            Problem(
-                f"YAML-i süntaksiviga ({what}). Kontrolli taandeid, kooloneid ja jutumärke; "
-                'koolonit ": " sisaldav tekst pane jutumärkidesse.',
-                name,
-                mark.line + 1 if mark else None,
-            )
-        ]
+        return None, [syntax_problem(exc, name)]
     except YAMLError as exc:  # anything else ruamel can raise while reading
         return None, [Problem(f"YAML-i viga: {exc}. Paranda fail.", name)]
     except RecursionError:  # not expected below strict.MAX_DEPTH; a message all the same
@@ -201,3 +192,43 @@ def line_of_item(seq: object, index: int) -> int | None:
         except (KeyError, TypeError, IndexError):
             return int(seq.lc.line)
     return None
+
+
+def syntax_problem(exc: MarkedYAMLError, name: str) -> Problem:
+    """A YAML syntax error in Estonian: what the common mistakes look like and how to fix them.
+
+    The parser's own words are English ("mapping values are not allowed here"); an HR
+    specialist needs the mistake named: a tab, a colon in text, a quote or bracket left open, an
+    indentation that does not line up. The line is where the mistake is, or where it began.
+    """
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    at = exc.problem_mark or exc.context_mark
+    line = at.line + 1 if at else None
+    began = exc.context_mark.line + 1 if exc.context_mark else line
+    if "'\\t'" in problem or "\t" in problem:
+        message = ("real on tabulaator (Tab). YAML-is taandatakse ainult tühikutega: asenda "
+                   "tabulaator tühikutega (tavaliselt kaks tühikut taande kohta).")
+    elif problem.startswith("mapping values are not allowed"):
+        message = ('tekstis on koolon ja tühik (": "), mida YAML loeb uue võtme algusena. Pane '
+                   'kogu tekst jutumärkidesse, näiteks eesmark: "Teenuse eesmärk: kvaliteet".')
+    elif "quoted scalar" in context:
+        message = (f"real {began} algav jutumärk jäi sulgemata. Lisa teksti lõppu sama jutumärk "
+                   '(" või \'), millega tekst algas.')
+        line = began
+    elif "flow sequence" in context:
+        message = (f"real {began} avatud nurksulg [ jäi sulgemata. Lisa loetelu lõppu ] või "
+                   "kirjuta loetelu ridadena (- ...).")
+        line = began
+    elif "flow mapping" in context:
+        message = f"real {began} avatud looksulg {{ jäi sulgemata. Lisa lõppu }} või kirjuta võtmed ridadena."
+        line = began
+    elif problem.startswith(("expected <block end>", "did not find expected", "bad indentation")):
+        message = (f"taane ei klapi: see rida on teistsuguse taandega kui sama taseme read "
+                   f"(alates realt {began}). Joonda read, mis kuuluvad kokku, sama arvu tühikutega; "
+                   "loetelu punktid (- ...) algavad kõik samast veerust.")
+    else:
+        message = (f"YAML-i süntaksiviga ({problem or context}). Kontrolli taandeid, kooloneid ja "
+                   'jutumärke; koolonit ": " sisaldav tekst pane jutumärkidesse.')
+    return Problem(message, name, line)
+
