@@ -135,7 +135,7 @@ def test_redline_opens_as_word_document_with_author(reviewed):
     with zipfile.ZipFile(result.redlines[1]) as z:
         root = etree.fromstring(z.read("word/document.xml"))
     authors = {el.get(f"{W}author") for el in root.iter(f"{W}ins", f"{W}del")}
-    assert authors == {"kaskkiri"}
+    assert authors == {"Sotsiaalkindlustusamet"}  # the agency, as Word shows the author
 
 
 def test_page_shows_the_same_changes(reviewed):

@@ -186,7 +186,8 @@ def write_review(
 
     def compare(job: tuple[AnnexReview, bytes, bytes, list[tuple[str, str]]]) -> None:
         review, old, new, heading = job
-        review.redline = _redline.compare(_redline.align_heading(old, heading), new, when=when)
+        review.redline = _redline.compare(_redline.align_heading(old, heading), new, when=when,
+                                          author=rd.agency)
 
     if jobs:
         progress(f"Võrdlen {len(jobs)} lisa kinnitatud versiooniga (jälgitud muudatused)")
