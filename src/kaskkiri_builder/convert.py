@@ -264,6 +264,16 @@ def _chunks(n: int, workers: int) -> list[list[int]]:
 WATCHDOG_POLL = 0.2
 
 
+def _watchdog_env(env: dict[str, str]) -> dict[str, str]:
+    """LibreOffice's environment for the watchdog that launches it: the preload (libfaketime)
+    handed on for LibreOffice alone (see watchdog.CHILD_PRELOAD)."""
+    env = dict(env)
+    preload = env.pop("LD_PRELOAD", None)
+    if preload:
+        env[watchdog.CHILD_PRELOAD] = preload
+    return env
+
+
 def start_watchdog(pgid: int) -> subprocess.Popen[bytes]:
     """A process that ends group `pgid` if this process dies first (see `watchdog.py`).
 
@@ -312,13 +322,17 @@ class _Batch:
         # Logs go to files, not pipes: a grandchild that kept a pipe open would block reading.
         out_f, err_f = open(out_log, "wb"), open(err_log, "wb")
         try:
+            # The watchdog leads a new process group and starts LibreOffice in it (watchdog.launch):
+            # it exists before LibreOffice does, so no kill of kaskkiri can leave LibreOffice
+            # behind unwatched; a time-out ends the group, the watchdog with it.
             proc = subprocess.Popen(
-                args,
+                [sys.executable, "-I", "-S", watchdog.__file__, str(os.getpid()), "launch",
+                 str(TERM_GRACE), str(WATCHDOG_POLL), "--", *args],
                 stdin=subprocess.DEVNULL,
                 stdout=out_f,
                 stderr=err_f,
-                start_new_session=True,  # the child leads its own process group
-                env=_child_env(work_dir, clock),
+                start_new_session=True,
+                env=_watchdog_env(_child_env(work_dir, clock)),
             )
         except OSError as exc:
             out_f.close()
@@ -326,14 +340,7 @@ class _Batch:
             raise ConverterMissing(
                 f"LibreOffice'i ({command}) ei saanud käivitada: {exc}. {INSTALL_HINT}"
             ) from exc
-        batch = cls(proc, out_log, err_log, (out_f, err_f))
-        try:
-            batch.watchdog = start_watchdog(proc.pid)
-        except BaseException:
-            kill_process_group(proc.pid, proc)
-            batch.close()
-            raise
-        return batch
+        return cls(proc, out_log, err_log, (out_f, err_f))
 
     def close(self) -> None:
         """Close the logs and end the watchdog (called once the group has been ended)."""

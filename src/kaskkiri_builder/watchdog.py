@@ -1,7 +1,9 @@
-"""The watchdog beside a LibreOffice process group, and whether a group still runs.
+"""The watchdog of a LibreOffice process group, and whether a group still runs.
 
-`convert.start_watchdog` runs this file as a script of its own (`python -I -S watchdog.py parent
-pgid grace poll`), so it imports nothing but the standard library. When the parent is gone (its
+`convert` runs this file as a script of its own, so it imports nothing but the standard library:
+`python -I -S watchdog.py parent launch grace poll -- soffice ...` starts LibreOffice in the
+watchdog's own group (see `launch`); `python -I -S watchdog.py parent pgid grace poll` watches a
+group started otherwise (`watch`). When the parent is gone (its
 parent pid changed: it was re-parented), the group gets SIGTERM, then SIGKILL; when the group has
 ended, the watchdog ends too. While the parent lives, a cheap killpg(0) tells whether the group
 is there; once it is gone, zombies nobody reaps must not count as alive, so /proc is read.
@@ -64,5 +66,45 @@ def watch(parent: int, pgid: int, grace: float, poll: float) -> None:
         time.sleep(poll)
 
 
+#: The LD_PRELOAD meant for the launched command. The watchdog itself must not run under
+#: libfaketime: its frozen clock makes time.sleep fail (EINVAL), and the watchdog would be gone.
+CHILD_PRELOAD = "KASKKIRI_CHILD_LD_PRELOAD"
+
+
+def launch(parent: int, grace: float, poll: float, argv: list[str]) -> int:
+    """Run `argv` in this process's own group and wait for it; if `parent` dies first, end the
+    whole group (LibreOffice and its children) and this process with it.
+
+    Launched this way, the watchdog exists before LibreOffice does: there is no moment in which a
+    killed kaskkiri could leave a LibreOffice behind that no watchdog knows of. Returns the
+    command's exit status (128 + the signal's number when a signal ended it).
+    """
+    import subprocess
+
+    env = dict(os.environ)
+    preload = env.pop(CHILD_PRELOAD, None)  # libfaketime: for LibreOffice, not for this loop
+    if preload:
+        env["LD_PRELOAD"] = preload
+    try:
+        child = subprocess.Popen(argv, env=env)  # same group, same stdin/stdout/stderr
+    except OSError as exc:
+        print(f"kaskkiri watchdog: {argv[0]}: {exc}", file=sys.stderr)
+        return 127
+    while True:
+        code = child.poll()
+        if code is not None:
+            return code if code >= 0 else 128 - code
+        if os.getppid() != parent:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the group's SIGTERM is not for us
+            os.killpg(0, signal.SIGTERM)
+            end = time.monotonic() + grace
+            while time.monotonic() < end and child.poll() is None:
+                time.sleep(0.05)
+            os.killpg(0, signal.SIGKILL)  # whatever is left, and this process too
+        time.sleep(poll)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 6 and sys.argv[2] == "launch" and sys.argv[5] == "--":
+        sys.exit(launch(int(sys.argv[1]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[6:]))
     watch(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]))
