@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from kaskkiri_builder.docx_text import docx_text
-from toolkit import DRAFT, cli, line_of, tree
+from toolkit import DRAFT, cli, fails_cleanly, line_of, tree
 
 
 def replace_key(text: str, key: str, new: str) -> str:
@@ -28,19 +28,6 @@ def a_full_post(project: Path) -> Path:
     first = re.search(r"^lisad:\s*\n\s*-\s*(?:ametikoht:\s*)?([a-z0-9-]+)", text, re.M).group(1)
     return project / "definitions/ametikohad" / f"{first}.yaml"
 
-
-def fails_cleanly(project: Path, expect: list[str], code: int = 2) -> str:
-    """Run a build that must fail; check the message, exit code and that nothing changed."""
-    out_before = tree(project / "output")
-    defs_before = tree(project / "definitions")
-    r = cli(project, "build", DRAFT, "--ainult-word", code=code)
-    for text in expect:
-        assert text in r.stderr, f"{text!r} not in:\n{r.stderr}"
-    assert tree(project / "output") == out_before, "the previous output changed"
-    assert tree(project / "definitions") == defs_before, "the definitions changed"
-    leftovers = [p.name for p in (project / "output").iterdir() if p.name.startswith(".")]
-    assert leftovers == [], f"staging folders left behind: {leftovers}"
-    return r.stderr
 
 
 def test_broken_yaml(built_example):

@@ -17,22 +17,11 @@ from kaskkiri_builder.definitions.load import read_yaml
 from kaskkiri_builder.definitions.model import LedgerDirective
 from kaskkiri_builder.docx_text import docx_text
 from kaskkiri_builder.history import sequence_warnings, validate_ledger
-from toolkit import DRAFT, cli, line_of, tree
+from toolkit import DRAFT, cli, fails_cleanly, line_of, tree
 
 D_FILE = f"definitions/kaskkirjad/{DRAFT}.yaml"
 LEDGER = "definitions/ajalugu.yaml"
 
-
-def fails_cleanly(project: Path, expect: list[str], code: int = 2) -> str:
-    """A build that must fail: the messages, the exit code, and nothing changed."""
-    out_before = tree(project / "output")
-    defs_before = tree(project / "definitions")
-    r = cli(project, "build", DRAFT, "--ainult-word", code=code)
-    for text in expect:
-        assert text in r.stderr, f"{text!r} not in:\n{r.stderr}"
-    assert tree(project / "output") == out_before, "the previous output changed"
-    assert tree(project / "definitions") == defs_before, "the definitions changed"
-    return r.stderr
 
 
 def first_post(project: Path) -> Path:
@@ -320,7 +309,7 @@ def test_record_keeps_the_number_as_typed_everywhere(example):
 def test_record_refuses_what_is_not_a_register_number(example, nr):
     before = tree(example)
     r = cli(example, "record", DRAFT, "--nr", nr, "--kuupaev", "03.02.2026", "--ainult-word", code=2)
-    assert r.stderr.startswith("Viga: --nr: number ") and "ei sobi" in r.stderr
+    assert r.stderr.startswith("Viga:\n  --nr: number ") and "ei sobi" in r.stderr
     assert tree(example) == before
 
 

@@ -104,6 +104,21 @@ def tree(folder: Path) -> dict[str, str]:
     }
 
 
+def fails_cleanly(project: Path, expect: list[str], code: int = 2) -> str:
+    """A build of the draft that must fail: each expected text in its messages, the exit code,
+    and nothing changed (output, definitions, no staging folder left). Returns stderr."""
+    out_before = tree(project / "output")
+    defs_before = tree(project / "definitions")
+    r = cli(project, "build", DRAFT, "--ainult-word", code=code)
+    for text in expect:
+        assert text in r.stderr, f"{text!r} not in:\n{r.stderr}"
+    assert tree(project / "output") == out_before, "the previous output changed"
+    assert tree(project / "definitions") == defs_before, "the definitions changed"
+    leftovers = [p.name for p in (project / "output").iterdir() if p.name.startswith(".")]
+    assert leftovers == [], f"staging folders left behind: {leftovers}"
+    return r.stderr
+
+
 def line_of(path: Path, pattern: str) -> int:
     """1-based number of the first line of `path` that matches the regular expression."""
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

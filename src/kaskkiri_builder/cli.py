@@ -218,22 +218,13 @@ def _check_timeout(value: float) -> None:
 
 
 def _parse_date(value: str) -> date:
+    """--kuupaev as a date (PP.KK.AAAA); else a message and exit 2."""
     from .estonian import parse_date
 
     try:
         return parse_date(value)
     except ValueError as exc:
-        _err(f"Viga: --kuupaev: {exc}")
-        raise typer.Exit(2) from None
-
-
-def _check_number(value: str) -> str:
-    """--nr exactly as typed, when it is a register number (a line break or space is not); else exit 2."""
-    try:
-        return check_directive_number(value)
-    except DefinitionError as exc:
-        _err(f"Viga: {exc.problems[0].message}")
-        raise typer.Exit(2) from None
+        raise DefinitionError(f"--kuupaev: {exc}") from None
 
 
 @app.command()
@@ -252,13 +243,13 @@ def record(
     """
     from .recording import record as run_record
 
-    on = _parse_date(kuupaev)
-    nr = _check_number(nr)
     project = _project(projekt)
     try:
+        on = _parse_date(kuupaev)
+        number = check_directive_number(nr)
         directive_id = check_directive_id(kaskkiri)
         with _exclusive(project, f"record {directive_id}"):
-            result = run_record(project, directive_id, nr, on, word_only=ainult_word,
+            result = run_record(project, directive_id, number, on, word_only=ainult_word,
                                 progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)

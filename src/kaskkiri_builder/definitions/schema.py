@@ -368,23 +368,19 @@ def read_clauses(doc: YamlDoc, problems: list[Problem]) -> dict[str, Clause]:
     return read_file(CLAUSE_FILE, doc, problems, "klauslifail") or {}
 
 
+def _file_name_is_an_id(doc: YamlDoc, file_id: str, what: str, problems: list[Problem]) -> None:
+    """A post's or a directive's file name is its id: lower-case ASCII letters, digits and "-"."""
+    if not ID_RE.fullmatch(file_id):
+        problems.append(doc.source().problem(
+            f'faili nimi "{doc.path.name}" peab koosnema väikestest ladina tähtedest, numbritest '
+            f'ja "-" märgist (see on {what}). Nimeta fail ümber.'))
+
+
 def read_post(doc: YamlDoc, post_id: str, problems: list[Problem]) -> Post | None:
-    if not ID_RE.fullmatch(post_id):
-        problems.append(
-            doc.source().problem(
-                f'faili nimi "{post_id}.yaml" peab koosnema väikestest ladina tähtedest, numbritest '
-                'ja "-" märgist (see on ametikoha id).'
-            )
-        )
+    _file_name_is_an_id(doc, post_id, "ametikoha id", problems)
     return read_file(POST, doc, problems, f"ametikoht {post_id}", post_id)
 
 
 def read_directive(doc: YamlDoc, directive_id: str, problems: list[Problem]) -> Directive | None:
-    if not ID_RE.fullmatch(directive_id):
-        problems.append(
-            doc.source().problem(
-                f'faili nimi "{doc.path.name}" peab koosnema väikestest ladina tähtedest, numbritest '
-                'ja "-" märgist (see on käskkirja id, näiteks "2026-02"). Nimeta fail ümber.'
-            )
-        )
+    _file_name_is_an_id(doc, directive_id, 'käskkirja id, näiteks "2026-02"', problems)
     return read_file(DIRECTIVE, doc, problems, f"käskkiri {directive_id}", directive_id)
