@@ -289,9 +289,12 @@ def test_watchdog_ends_with_its_group(tmp_path: Path) -> None:
 
 def test_conversion_ends_its_watchdogs(tmp_path: Path) -> None:
     docx = make_docx(tmp_path / "a.docx", "KÄSKKIRI")
-    conversion = Conversion([docx], tmp_path / "pdf", soffice=stand_in(tmp_path / "s", "exit 0\n"))
+    go = tmp_path / "go"
+    waits = stand_in(tmp_path / "s", f"while [ ! -e {go} ]; do sleep 0.05; done\nexit 0\n")
+    conversion = Conversion([docx], tmp_path / "pdf", soffice=waits)
     # each batch's process is its watchdog, which started LibreOffice in its own group
     assert conversion.batches and all(b.proc.pid in watchdogs_of(os.getpid()) for b in conversion.batches)
+    go.touch()
     conversion.wait(missing_ok=True)
     assert conversion.missing == [0]
     assert all(b.proc.returncode == 0 for b in conversion.batches)  # the stand-in's own status
