@@ -62,20 +62,25 @@ def approved_build(folder: Path) -> ApprovedBuild | None:
     return ApprovedBuild(folder, manifest, raw)
 
 
-def check_intact(approved: ApprovedBuild) -> None:
-    """Every archived file exists and has the SHA-256 its manifest gives."""
+def intact_files(approved: ApprovedBuild) -> dict[str, bytes]:
+    """Every archived file's bytes, once each exists and has the SHA-256 its manifest gives."""
     problems = []
+    files: dict[str, bytes] = {}
     for entry in approved.files:
         path = approved.path(entry)
         if not path.is_file():
             problems.append(Problem("kinnitatud fail puudub arhiivist. Taasta see varukoopiast või "
                                     "git-ist (git checkout -- arhiiv/).", _shown(path)))
-        elif _sha256(path.read_bytes()) != entry["sha256"]:
+            continue
+        data = path.read_bytes()
+        if _sha256(data) != entry["sha256"]:
             problems.append(Problem("kinnitatud fail on arhiivis muutunud (SHA-256 ei vasta "
                                     "manifestile). Taasta see varukoopiast või git-ist "
                                     "(git checkout -- arhiiv/).", _shown(path)))
+        files[str(entry["path"])] = data
     if problems:
         raise ArchiveError(problems)
+    return files
 
 
 def compare_rebuild(approved: ApprovedBuild, rebuilt: Path) -> list[str]:

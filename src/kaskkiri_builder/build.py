@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .approved import ApprovedBuild, approved_build, check_intact, compare_rebuild
+from .approved import ApprovedBuild, approved_build, compare_rebuild, intact_files
 from .checks.findings import Finding
 from .definitions import Definitions, load_definitions
-from .errors import FinalRefused, Problem, RecordError, RecordRefused
+from .errors import FinalRefused, Problem, RecordError
 from .ids import check_directive_id
 from .output import StagedOutput
 from .render import render_annex, render_directive
@@ -158,7 +158,7 @@ def _deliver_approved(
     progress: Callable[[str], None],
 ) -> BuildResult:
     """The approved files of a recorded directive, verified by a rebuild (see approved.py)."""
-    check_intact(approved)
+    files = intact_files(approved)
     with tempfile.TemporaryDirectory(prefix="kaskkiri-kontroll-") as scratch:
         rebuilt = _build(Project(project.root, output_root=Path(scratch)), directive_id,
                          word_only=word_only, timeout=timeout, checks=checks, progress=progress)
@@ -169,7 +169,7 @@ def _deliver_approved(
     inside = project.root if project.output_root is None else None
     with StagedOutput(target, root=project.output, project=inside) as out:
         for entry in approved.files:
-            out.write(str(entry["path"]), approved.path(entry).read_bytes(), str(entry.get("role")))
+            out.write(str(entry["path"]), files[str(entry["path"])], str(entry.get("role")))
         out.commit_manifest(approved.manifest_bytes)
     return BuildResult(rebuilt.directive, target, approved.manifest, notes, rebuilt.findings)
 
@@ -246,20 +246,9 @@ def _final(source: Project, directive_id: str, final: Final, base: Path,
 
     defs = load_definitions(source.definitions, base)
     directive = directive_of(defs, directive_id)
-    if (directive.number and directive.number != final.number) or (
-            directive.date and directive.date != final.on):
-        raise RecordError(Problem(
-            f"käskkirja definitsioonis on juba number {directive.number} ja kuupäev "
-            f"{directive.date.strftime('%d.%m.%Y') if directive.date else '-'}, mis ei klapi "
-            "antud väärtustega. Kontrolli numbrit ja kuupäeva.",
-            directive.source.file, directive.source.line))
     signed = history.signed(defs, directive, final.number, final.on)
     rd = resolve_directive(signed, directive_id)
-    try:
-        history.entry_for(defs, directive, final.number, final.on, rd.title)
-    except RecordRefused as exc:
-        raise RecordRefused(exc.reasons, str(source.definitions.relative_to(base) / "ajalugu.yaml")
-                            if source.definitions.is_relative_to(base) else None) from None
+    history.entry_for(defs, directive, final.number, final.on, rd.title, _shown(source.definitions, base))
     progress(f"Lõplik koostamine: {final.on.strftime('%d.%m.%Y')} nr {final.number}; kontrollin leide")
     from .checks.run import run_checks
 
@@ -279,6 +268,12 @@ def _final(source: Project, directive_id: str, final: Final, base: Path,
             "leiud": [f.as_json() for f in errors],
         }
     return signed, rd, entries, findings
+
+
+def _shown(definitions: Path, base: Path) -> str | None:
+    """The ledger file as messages name it (relative to the project)."""
+    ledger = definitions / "ajalugu.yaml"
+    return str(ledger.relative_to(base)) if ledger.is_relative_to(base) else None
 
 
 def _register_entry(rd: ResolvedDirective) -> dict[str, object]:

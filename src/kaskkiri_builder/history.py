@@ -52,7 +52,7 @@ from .definitions.model import (
     running_number,
     same_number,
 )
-from .errors import Problem, RecordRefused
+from .errors import Problem, RecordError, RecordRefused
 from .estonian import annex_ranges, format_date, join_list, plural
 
 __all__ = [
@@ -406,16 +406,25 @@ def record_refusals(ledger: Ledger, directive: LedgerDirective) -> list[str]:
 
 
 def signed(defs: Definitions, directive: Directive, number: str, on: date) -> Definitions:
-    """The definitions with `directive` given its number and date (as signed)."""
+    """The definitions with `directive` given its number and date (as signed); RecordError when
+    its definition already names another number or date."""
+    if (directive.number and directive.number != number) or (directive.date and directive.date != on):
+        raise RecordError(Problem(
+            f"käskkirja definitsioonis on juba number {directive.number} ja kuupäev "
+            f"{format_date(directive.date) if directive.date else '-'}, mis ei klapi antud "
+            "väärtustega. Kontrolli numbrit ja kuupäeva.",
+            directive.source.file, directive.source.line))
     recorded = replace(directive, number=number, date=on)
     return replace(defs, directives={**defs.directives, directive.id: recorded})
 
 
-def entry_for(defs: Definitions, directive: Directive, number: str, on: date, title: str) -> LedgerDirective:
+def entry_for(defs: Definitions, directive: Directive, number: str, on: date, title: str,
+              ledger_file: str | None = None) -> LedgerDirective:
     """The ledger entry of `directive` signed as `number` on `on`: what it approves and revokes.
 
-    Raises RecordRefused when the ledger refuses it (a number used that year, a date before the
-    newest recorded directive): the same rules for a final build as for `record`.
+    Raises RecordRefused, at `ledger_file`, when the ledger refuses it (a number used that year,
+    a date before the newest recorded directive): the same rules for a final build as for
+    `record`.
     """
     now = signed(defs, directive, number, on)
     _phrase, groups = revocation_phrase_for(now, now.directives[directive.id])
@@ -427,7 +436,10 @@ def entry_for(defs: Definitions, directive: Directive, number: str, on: date, ti
         annexes={n: ref.post_id for n, ref in enumerate(directive.annexes, start=1)},
         revokes=revocations_of(groups),
     )
-    record(defs.ledger or (), entry)
+    try:
+        record(defs.ledger or (), entry)
+    except RecordRefused as exc:
+        raise RecordRefused(exc.reasons, ledger_file) from None
     return entry
 
 

@@ -28,7 +28,7 @@ from . import estonian, history, pidfile
 from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build, recording_journal
 from .definitions import load_definitions
 from .definitions.shapes import NUMBER_RULE, is_register_number, shown
-from .errors import KaskkiriError, Problem, RecordError, RecordRefused
+from .errors import KaskkiriError, Problem, RecordError
 from .ids import check_directive_id
 from .output import check_inside, check_output_root, make_staging_dir, remove_leftovers
 from .resolve import directive_of, resolve_directive
@@ -138,21 +138,9 @@ def record(
                 str(d_file.relative_to(project.root)),
             )
         )
-    if (directive.number and directive.number != number) or (directive.date and directive.date != on):
-        raise RecordError(
-            Problem(
-                f"käskkirja definitsioonis on juba number {directive.number} ja kuupäev "
-                f"{estonian.format_date(directive.date) if directive.date else '-'}, mis ei "
-                "klapi antud väärtustega. Kontrolli numbrit ja kuupäeva.",
-                str(d_file.relative_to(project.root)),
-                directive.source.line,
-            )
-        )
     resolved = resolve_directive(history.signed(defs, directive, number, on), directive_id)
-    try:
-        entry = history.entry_for(defs, directive, number, on, resolved.title)
-    except RecordRefused as exc:
-        raise RecordRefused(exc.reasons, str(ledger_file.relative_to(project.root))) from None
+    entry = history.entry_for(defs, directive, number, on, resolved.title,
+                              str(ledger_file.relative_to(project.root)))
 
     new_directive_text = _with_number_and_date(d_file.read_text(encoding="utf-8"), number, on)
     old_ledger = ledger_file.read_text(encoding="utf-8") if ledger_file.exists() else None
