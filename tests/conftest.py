@@ -71,25 +71,12 @@ def example_2026_01_full(tmp_path_factory) -> tuple[Path, dict]:
 
 
 @pytest.fixture(scope="session")
-def digidoc(tmp_path_factory):
-    """libdigidocpp set up to stay offline.
+def digidoc():
+    """libdigidocpp set up to stay offline, as `record --konteiner` uses it (digidoc.library):
+    no trusted list is downloaded, so it answers at once."""
+    from kaskkiri_builder.digidoc import library
 
-    By default `initialize` downloads the EU trusted list (10 s time-out without network) and
-    logs into site-packages. Opening an unsigned container needs no trusted list: the conf points
-    at a private folder (schemas, log, TSL cache) and at a file:// list that fails at once.
-    """
-    import pydigidoc
-
-    conf_dir = tmp_path_factory.mktemp("digidocpp")
-    schema_dir = Path(pydigidoc.__file__).parent / "schema"
-    for xsd in schema_dir.glob("*.xsd"):
-        (conf_dir / xsd.name).write_bytes(xsd.read_bytes())
-    conf = pydigidoc.DigiDocConf(str(conf_dir))
-    conf.set_tslurl((conf_dir / "no-trusted-list.xml").as_uri())
-    conf.thisown = False  # Conf::init takes ownership
-    pydigidoc.Conf.init(conf)
     started = time.monotonic()
-    pydigidoc.initialize_lib("kaskkiri-test", str(conf_dir))
+    lib = library()
     assert time.monotonic() - started < 5, "libdigidocpp tried to reach the network"
-    yield pydigidoc
-    pydigidoc.terminate()
+    return lib

@@ -31,7 +31,8 @@ def test_record_2026_02_then_a_further_draft(cli, example):
     ledger_before = (example / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
     comment = next(row for row in ledger_before.splitlines() if row.lstrip().startswith("#"))
     directive_before = (example / "definitions/kaskkirjad/2026-02.yaml").read_text(encoding="utf-8")
-    cli(example, "record", "2026-02", "--nr", "12", "--kuupaev", "20.01.2026", "--ainult-word")
+    r = cli(example, "record", "2026-02", "--nr", "12", "--kuupaev", "20.01.2026", "--ainult-word")
+    assert "allkirjastatud konteinerit ei antud (--konteiner), seega allkirju ega" in r.stderr
 
     # the directive's definition: number and date written, comments kept
     d = (example / "definitions/kaskkirjad/2026-02.yaml").read_text(encoding="utf-8")

@@ -374,3 +374,47 @@ def make_docx(path: Path, heading: str, pages: int = 1) -> Path:
         doc.add_paragraph(f"{heading}: {ESTONIAN} (lk {i + 1}).")
     doc.save(path)
     return path
+
+
+# --- signing, as the director does in DigiDoc4 ----------------------------------------------
+
+
+def signing_key(folder: Path, name: str = "MAASIKAS,MARI,48001010000") -> tuple[Path, str]:
+    """A throw-away PKCS#12 key and self-signed certificate whose name is an Estonian ID card's
+    (SURNAME,GIVEN NAME,PERSONAL CODE): (the .p12 file, its password)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "EE"),
+                         x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .sign(key, hashes.SHA256()))
+    password = "test"
+    p12 = folder / "allkirjastaja.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"allkirjastaja", key, cert, None, BestAvailableEncryption(password.encode())))
+    return p12, password
+
+
+def sign_container(unsigned: Path, signed: Path, key: tuple[Path, str]) -> Path:
+    """`unsigned` signed with `key` (profile BES, offline) into `signed`: a real ASiC-E container,
+    as DigiDoc4 would save it (without the time-stamp, which needs the network)."""
+    from kaskkiri_builder.digidoc import library
+
+    lib = library()
+    shutil.copyfile(unsigned, signed)
+    container = lib.Container.open(str(signed))
+    signer = lib.PKCS12Signer(str(key[0]), key[1])
+    signer.set_profile("BES")
+    container.sign(signer)
+    container.save()
+    return signed

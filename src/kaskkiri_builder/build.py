@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -86,8 +86,8 @@ class Final:
     lands in the manifest with the open findings.
     """
 
-    number: str
-    on: date
+    number: str | None  # None (with `on`): the register numbers after signing
+    on: date | None
     allow_errors: str | None = None
 
 
@@ -246,10 +246,28 @@ def _final(source: Project, directive_id: str, final: Final, base: Path,
 
     defs = load_definitions(source.definitions, base)
     directive = directive_of(defs, directive_id)
-    signed = history.signed(defs, directive, final.number, final.on)
-    rd = resolve_directive(signed, directive_id)
-    history.entry_for(defs, directive, final.number, final.on, rd.title, _shown(source.definitions, base))
-    progress(f"Lõplik koostamine: {final.on.strftime('%d.%m.%Y')} nr {final.number}; kontrollin leide")
+    later = defs.organisation.style.numbered_later
+    if final.number is None or final.on is None:
+        if later is None:
+            raise FinalRefused(Problem(
+                "lõplikuks koostamiseks anna --nr ja --kuupaev. Kui register annab numbri alles "
+                "pärast allkirjastamist, seadista organisatsioon.yaml-is vormistus."
+                "number_registreerimisel (kaskkiri build --lopplik kasutab seda).",
+                defs.organisation.source.file, defs.organisation.source.line))
+        signed = replace(defs, directives={**defs.directives, directive_id: replace(directive, final=True)})
+        rd = resolve_directive(signed, directive_id)
+        progress(f"Lõplik koostamine ilma numbrita: {later.directive_text}; kontrollin leide")
+    else:
+        if later is not None:
+            raise FinalRefused(Problem(
+                "organisatsioon.yaml-i vormistus.number_registreerimisel ütleb, et register annab "
+                "numbri pärast allkirjastamist: koosta lõplik käskkiri ilma numbrita (kaskkiri build "
+                f"{directive_id} --lopplik) ja anna number kaskkiri record-ile.",
+                defs.organisation.source.file, defs.organisation.source.line))
+        signed = history.signed(defs, directive, final.number, final.on)
+        rd = resolve_directive(signed, directive_id)
+        history.entry_for(defs, directive, final.number, final.on, rd.title, _shown(source.definitions, base))
+        progress(f"Lõplik koostamine: {final.on.strftime('%d.%m.%Y')} nr {final.number}; kontrollin leide")
     from .checks.run import run_checks
 
     findings = run_checks(signed, directive_id)  # what `kaskkiri check` reports, spelling too

@@ -21,6 +21,7 @@ from . import __version__, cli_language
 from .build import Final, Project
 from .build import build as run_build
 from .errors import DefinitionError, KaskkiriError
+from .estonian import signing_time
 from .ids import check_directive_id, check_directive_number
 
 cli_language.install()  # Click's and Typer's own text in Estonian, before the app is built
@@ -104,6 +105,10 @@ def build(
     kuupaev: str | None = typer.Option(
         None, "--kuupaev", help="Lõplik koostamine: käskkirja kuupäev PP.KK.AAAA (koos --nr)."
     ),
+    lopplik: bool = typer.Option(
+        False, "--lopplik", help="Lõplik koostamine ilma numbri ja kuupäevata, kui register annab "
+        "numbri pärast allkirjastamist (organisatsioon.yaml: vormistus.number_registreerimisel)."
+    ),
     luba_vead: str | None = typer.Option(
         None, "--luba-vead", help="Koosta lõplik käskkiri ka kontrolli vigadega; põhjus läheb manifesti."
     ),
@@ -117,13 +122,15 @@ def build(
 
     Eelnõu kannab märget EELNÕU ja kohti [kuupäev] ning [number]. Lõplik koostamine (--nr ja
     --kuupaev) kirjutab allkirjastamiseks mõeldud failid numbri ja kuupäevaga; see keeldub, kui
-    kaskkiri check leiab vigu, välja arvatud --luba-vead "põhjus" korral.
+    kaskkiri check leiab vigu, välja arvatud --luba-vead "põhjus" korral. Kui register annab
+    numbri alles pärast allkirjastamist, koosta lõplik käskkiri võtmega --lopplik: dokumentides on
+    numbri ja kuupäeva asemel organisatsiooni seadistatud sõnastus.
     """
     _check_timeout(aegumine)
     project = _project(projekt)
     try:
         directive_id = check_directive_id(kaskkiri)
-        final = _final_option(nr, kuupaev, luba_vead)
+        final = _final_option(nr, kuupaev, luba_vead, lopplik)
         with _exclusive(project, f"build {directive_id}"):
             result = run_build(project, directive_id, word_only=ainult_word,
                                timeout=aegumine, progress=lambda m: _err(f"• {m}"), final=final)
@@ -143,16 +150,21 @@ def build(
         _err(f"Märkus: {note}")
 
 
-def _final_option(nr: str | None, kuupaev: str | None, reason: str | None) -> Final | None:
-    if nr is None and kuupaev is None:
+def _final_option(nr: str | None, kuupaev: str | None, reason: str | None, unnumbered: bool) -> Final | None:
+    if unnumbered and (nr is not None or kuupaev is not None):
+        raise DefinitionError("--lopplik on lõplik koostamine ilma numbri ja kuupäevata: jäta --nr ja "
+                              "--kuupaev ära (need annab kaskkiri record).")
+    if nr is None and kuupaev is None and not unnumbered:
         if reason is not None:
             raise DefinitionError("--luba-vead käib lõpliku koostamisega: anna ka --nr ja --kuupaev.")
         return None
+    if reason is not None and not reason.strip():
+        raise DefinitionError('--luba-vead vajab põhjust, näiteks --luba-vead "õigusosakond kiitis heaks".')
+    if unnumbered:
+        return Final(None, None, reason.strip() if reason else None)
     if nr is None or kuupaev is None:
         raise DefinitionError("lõplikuks koostamiseks anna nii --nr kui ka --kuupaev (näiteks "
                               "--nr 12 --kuupaev 20.01.2026).")
-    if reason is not None and not reason.strip():
-        raise DefinitionError('--luba-vead vajab põhjust, näiteks --luba-vead "õigusosakond kiitis heaks".')
     return Final(check_directive_number(nr), _parse_date(kuupaev), reason.strip() if reason else None)
 
 
@@ -185,17 +197,26 @@ def check(
     from .checks.findings import Severity
     from .checks.run import run_checks
     from .definitions import load_definitions
+    from .history import signing_note
 
     project = _project(projekt)
     try:
         source = source_project(project, check_directive_id(kaskkiri), lambda m: _err(f"• {m}"))
-        findings = run_checks(load_definitions(source.definitions, project.root), kaskkiri)
+        defs = load_definitions(source.definitions, project.root)
+        findings = run_checks(defs, kaskkiri)
     except KaskkiriError as exc:
         _fail(exc)
         return
+    signed = signing_note(defs, kaskkiri)
     if json_:
-        typer.echo(json.dumps({"findings": [f.as_json() for f in findings]}, ensure_ascii=False, indent=2))
+        report: dict[str, object] = {"findings": [f.as_json() for f in findings]}
+        entry = next((d for d in defs.ledger or () if d.id == kaskkiri), None)
+        if entry is not None:
+            report["allkirjad"] = [{"nimi": s.name, "aeg": s.time} for s in entry.signatures]
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
+        if signed:
+            typer.echo(signed)
         for f in findings:
             place = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
             annex = f"lisa {f.annex}" if f.annex else "käskkiri"
@@ -230,13 +251,23 @@ def _parse_date(value: str) -> date:
 @app.command()
 def record(
     kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
-    nr: str = typer.Option(..., "--nr", help="Registreerimisel saadud number (näiteks 12)."),
-    kuupaev: str = typer.Option(..., "--kuupaev", help="Allkirjastamise/registreerimise kuupäev PP.KK.AAAA."),
-    ainult_word: bool = typer.Option(False, "--ainult-word", help="Arhiveeri ainult Wordi failid."),
+    konteiner: Path | None = typer.Option(
+        None, "--konteiner", help="DigiDoc4-s allkirjastatud konteiner (.asice): kontrollitakse "
+        "lõpliku koostamise vastu ja hoitakse arhiivis."),
+    nr: str | None = typer.Option(None, "--nr", help="Registreerimisel saadud number (näiteks 12). "
+                                  "Konteineriga: võetakse lõplikust koostamisest."),
+    kuupaev: str | None = typer.Option(None, "--kuupaev", help="Käskkirja kuupäev PP.KK.AAAA. "
+                                       "Konteineriga: võetakse lõplikust koostamisest."),
+    ainult_word: bool = typer.Option(False, "--ainult-word", help="Arhiveeri ainult Wordi failid "
+                                     "(ilma konteinerita)."),
     projekt: Path | None = ProjectOpt,
 ) -> None:
     """Kanna allkirjastatud käskkiri registrisse: number ja kuupäev, ajalugu ja arhiiv.
 
+    Allkirjastatud konteineriga (--konteiner) kontrollib enne, et konteineris on täpselt
+    lõpliku koostamise (kaskkiri build --nr --kuupaev) failid ja vähemalt üks terviklik allkiri;
+    allkirjastajad ja allkirjastamise ajad lähevad ajalukku ning konteiner ise arhiivi.
+    Ilma konteinerita (paberil või muul teel allkirjastatud) anna --nr ja --kuupaev.
     Kirjutab numbri ja kuupäeva käskkirja definitsiooni, lisab käskkirja ajalukku
     (definitions/ajalugu.yaml) ja hoiab kinnitatud koosseisu alles kaustas arhiiv/<käskkiri>/,
     et hilisemaid käskkirju saaks sellega võrrelda. YAML-i kommentaarid jäävad alles.
@@ -245,12 +276,16 @@ def record(
 
     project = _project(projekt)
     try:
-        on = _parse_date(kuupaev)
-        number = check_directive_number(nr)
+        on = _parse_date(kuupaev) if kuupaev is not None else None
+        number = check_directive_number(nr) if nr is not None else None
         directive_id = check_directive_id(kaskkiri)
+        container = konteiner.resolve() if konteiner is not None else None
+        if container is not None and ainult_word:
+            raise DefinitionError("--ainult-word ei käi koos --konteiner võtmega: arhiivi läheb "
+                                  "allkirjastatud lõplik koostamine tervikuna.")
         with _exclusive(project, f"record {directive_id}"):
-            result = run_record(project, directive_id, number, on, word_only=ainult_word,
-                                progress=lambda m: _err(f"• {m}"))
+            result = run_record(project, directive_id, number, on, container=container,
+                                word_only=ainult_word, progress=lambda m: _err(f"• {m}"))
     except KaskkiriError as exc:
         _fail(exc)
         return
@@ -258,6 +293,11 @@ def record(
     typer.echo(f"Registreeritud: käskkiri {kaskkiri} {e.label.removeprefix('käskkiri ')}.")
     typer.echo(f"  ajalugu: definitions/ajalugu.yaml ({len(e.annexes)} lisa, {len(e.revokes)} kehtetuks tunnistamist)")
     typer.echo(f"  arhiiv: {_rel(result.archive)}")
+    for s in e.signatures:
+        typer.echo(f"  allkirjastas: {s.name}, {signing_time(s.time)}")
+    if not result.verified:
+        _err("Märkus: allkirjastatud konteinerit ei antud (--konteiner), seega allkirju ega "
+             "allkirjastatud failide vastavust ei kontrollitud.")
     for note in result.build.notes:
         _err(f"Märkus: {note}")
 

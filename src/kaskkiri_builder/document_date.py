@@ -16,4 +16,4 @@ DRAFT_DATE = date(2000, 1, 1)
 
 def document_date(rd: ResolvedDirective) -> date:
     d = rd.directive
-    return d.date or d.in_force_on or d.retroactive_from or DRAFT_DATE
+    return rd.shown_date or d.in_force_on or d.retroactive_from or DRAFT_DATE

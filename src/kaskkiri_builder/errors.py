@@ -127,5 +127,10 @@ class FinalRefused(KaskkiriError, exit_code=10):
     """A final build (`build --nr --kuupaev`) is refused while `check` reports errors."""
 
 
+class ContainerRefused(KaskkiriError, exit_code=11):
+    """The container given to `record --konteiner` is not the signed final build: not an ASiC-E
+    container, a file missing, extra or changed, no signature, or a signature that is broken."""
+
+
 class LockError(KaskkiriError, exit_code=9):
     """Another kaskkiri command is working on the same project (build, record, review)."""

@@ -168,6 +168,23 @@ def parse_date(text: str) -> date:
         raise ValueError(f'Kuupäeva "{s}" ei ole kalendris (päev või kuu on vale).') from None
 
 
+def signing_time(iso: str) -> str:
+    """A signing time from a container (ISO 8601 UTC) as Estonians read it: "07.01.2026 kell
+    12.15" in Estonian time; in UTC, said so, where the time-zone database is missing."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        moment = datetime.fromisoformat(iso.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    try:
+        local, zone = moment.astimezone(ZoneInfo("Europe/Tallinn")), ""
+    except (ZoneInfoNotFoundError, ValueError):
+        local, zone = moment, " UTC"
+    return f"{format_date(local.date())} kell {local.hour:02d}.{local.minute:02d}{zone}"
+
+
 def date_in_words(d: date, case: Case) -> str:
     """"2026. aasta 1. jaanuaril" (adessive, "on") or "... 1. jaanuarist" (elative, "from")."""
     on, from_ = _MONTHS[d.month - 1]

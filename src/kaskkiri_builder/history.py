@@ -53,7 +53,7 @@ from .definitions.model import (
     same_number,
 )
 from .errors import Problem, RecordError, RecordRefused
-from .estonian import annex_ranges, format_date, join_list, plural
+from .estonian import annex_ranges, format_date, join_list, plural, signing_time
 
 __all__ = [
     "Source",
@@ -465,3 +465,18 @@ def ledger_from_data(
     problems: list[Problem] = []
     ledger = read_ledger(YamlDoc(Path(file), file, {} if data is None else data), problems)
     return ledger, [(p.message, Source(str(p.file), p.line)) for p in problems]
+
+
+def signing_note(defs: Definitions, directive_id: str) -> str | None:
+    """Who signed a recorded directive and when (Estonian), as `check` and the review show it;
+    None while the directive is not in the ledger."""
+    entry = next((d for d in defs.ledger or () if d.id == directive_id), None)
+    if entry is None:
+        return None
+    if not entry.signatures:
+        return (f"Registreeritud ({entry.label.removeprefix('käskkiri ')}) ilma allkirjastatud "
+                "konteinerita: allkirju ei ole kontrollitud.")
+    who = join_list([f"{s.name} ({signing_time(s.time)})" for s in entry.signatures])
+    verb = "Allkirjastas" if len(entry.signatures) == 1 else "Allkirjastasid"
+    return (f"{verb} {who}; registreeritud {entry.label.removeprefix('käskkiri ')}, "
+            "allkirjastatud konteiner on kontrollitud ja arhiivis.")

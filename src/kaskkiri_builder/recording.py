@@ -11,13 +11,14 @@ prepared in a temporary folder, then moved into place.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -27,11 +28,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import estonian, history, pidfile
 from .build import APPROVED, ARCHIVE, BuildResult, Project, archive_root, build, recording_journal
 from .definitions import load_definitions
+from .definitions.model import LedgerSignature
 from .definitions.shapes import NUMBER_RULE, is_register_number, shown
 from .errors import KaskkiriError, Problem, RecordError
 from .ids import check_directive_id
-from .output import check_inside, check_output_root, make_staging_dir, remove_leftovers
+from .output import MANIFEST, check_inside, check_output_root, make_staging_dir, remove_leftovers
 from .resolve import directive_of, resolve_directive
+from .signed import FinalBuild, SignedFinal, signed_final
 
 
 def _yaml() -> YAML:
@@ -87,6 +90,14 @@ def _ledger_entry(entry: history.LedgerDirective) -> CommentedMap:
                 rm["lisad"] = estonian.annex_ranges(sorted(r.annexes), "kuni")
             revs.append(rm)
         m["tunnistab_kehtetuks"] = revs
+    if entry.signatures:
+        signs = CommentedSeq()
+        for sig in entry.signatures:
+            sm = CommentedMap()
+            sm["nimi"] = sig.name
+            sm["aeg"] = sig.time
+            signs.append(sm)
+        m["allkirjad"] = signs
     return m
 
 
@@ -107,22 +118,60 @@ class RecordResult:
     entry: history.LedgerDirective
     build: BuildResult
     archive: Path
+    verified: bool  # a signed container was checked against the final build
+
+
+def _number_and_date(final: FinalBuild, number: str | None, on: date | None) -> tuple[str | None, date | None]:
+    """The final build's number and date; the options may repeat them, or give them when the
+    final build has none (the register numbers after signing)."""
+    built_number = final.number
+    built_on = estonian.parse_date(final.date) if final.date else None
+    problems = []
+    if built_number is not None and number is not None and str(number) != built_number:
+        problems.append(Problem(f"--nr {number} ei klapi lõpliku koostamisega (nr {built_number}, "
+                                "mis allkirjastati). Jäta --nr ära või paranda see."))
+    if built_on is not None and on is not None and on != built_on:
+        problems.append(Problem(f"--kuupaev {estonian.format_date(on)} ei klapi lõpliku koostamisega "
+                                f"({final.date}, mis allkirjastati). Jäta --kuupaev ära või paranda see."))
+    if problems:
+        raise RecordError(problems)
+    return built_number or number, built_on or on
+
+
+SIGNED_CONTAINER = "allkirjastatud-{id}.asice"  # beside kinnitatud/ in arhiiv/<id>/
 
 
 def record(
     project: Project,
     directive_id: str,
-    number: str,
-    on: date,
+    number: str | None,
+    on: date | None,
     *,
+    container: Path | None = None,
     word_only: bool = False,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> RecordResult:
     """Write the number and date, append to the ledger, archive the approved build: all or nothing.
 
-    Raises RecordError (RecordRefused when the ledger refuses the directive) before anything is
-    changed, and the errors of `build`.
+    With `container` (the signed ASiC-E), the container must be the final build signed
+    (signed.py); the final build's files become the approved build, the container is kept
+    beside it, and the signers go into the ledger. Number and date then come from the final
+    build unless it was built without them (the register numbers after signing).
+
+    Raises RecordError (RecordRefused when the ledger refuses the directive, ContainerRefused
+    when the container is not the final build) before anything is changed, and the errors of
+    `build`.
     """
+    signed: SignedFinal | None = None
+    if container is not None:
+        signed = signed_final(project.output, directive_id, container)
+        number, on = _number_and_date(signed.final, number, on)
+    if number is None or on is None:
+        raise RecordError(Problem(
+            "lõplik koostamine on ilma numbri ja kuupäevata (vormistus.number_registreerimisel): "
+            "anna registreerimisel saadud --nr ja --kuupaev." if signed is not None else
+            "anna --nr ja --kuupaev (või --konteiner: allkirjastatud konteiner, mille lõplik "
+            "koostamine kannab numbrit ja kuupäeva)."))
     number = str(number)
     if not is_register_number(number):
         raise RecordError(Problem(f'number "{shown(number)}" ei sobi: lubatud on {NUMBER_RULE}.'))
@@ -141,6 +190,11 @@ def record(
     resolved = resolve_directive(history.signed(defs, directive, number, on), directive_id)
     entry = history.entry_for(defs, directive, number, on, resolved.title,
                               str(ledger_file.relative_to(project.root)))
+    if signed is not None:
+        entry = replace(entry, signatures=tuple(
+            LedgerSignature(name=s.name, time=s.time) for s in signed.signers))
+        for note in signed.notes:
+            progress(note)
 
     new_directive_text = _with_number_and_date(d_file.read_text(encoding="utf-8"), number, on)
     old_ledger = ledger_file.read_text(encoding="utf-8") if ledger_file.exists() else None
@@ -153,6 +207,7 @@ def record(
         {f"kaskkirjad/{d_file.name}": new_directive_text, "ajalugu.yaml": new_ledger_text},
         word_only=word_only,
         progress=progress,
+        signed=signed,
     )
     # Everything is ready. The journal is written before the first change, so that whatever
     # stops this run (a kill, a full disk) the next kaskkiri command finishes the same steps.
@@ -185,7 +240,7 @@ def record(
                      f"muudetud; output/{directive_id}/ jäi endiseks."),
         ) from None
     result.folder = out
-    return RecordResult(entry, result, final)
+    return RecordResult(entry, result, final, signed is not None)
 
 
 # --- the journal: recording as one transaction ----------------------------------------------
@@ -258,9 +313,12 @@ def stage_archive(
     *,
     word_only: bool = False,
     progress: Callable[[str], None] = lambda _m: None,
+    signed: SignedFinal | None = None,
 ) -> tuple[Path, BuildResult]:
     """Prepare `arhiiv/<id>/` in a hidden folder: definitions (with `changes`, paths relative to
-    definitions/), templates, and the build of the directive in `kinnitatud/`."""
+    definitions/), templates, and the approved build in `kinnitatud/`: the build of the
+    directive, or, when it was `signed`, the signed final build itself (the definitions must
+    still make its Word files) and the signed container beside it."""
     check_output_root(project.root / ARCHIVE, project.root)
     (project.root / ARCHIVE).mkdir(exist_ok=True)
     staging = make_staging_dir(project.root / ARCHIVE, f".{directive_id}.")
@@ -270,13 +328,42 @@ def stage_archive(
         for rel, text in changes.items():
             (staging / "definitions" / rel).write_text(text, encoding="utf-8")
         result = build(Project(staging, output_root=staging / "_out"), directive_id,
-                       word_only=word_only, progress=progress)
-        os.replace(staging / "_out" / directive_id, staging / APPROVED)
+                       word_only=word_only or signed is not None, progress=progress)
+        if signed is None:
+            os.replace(staging / "_out" / directive_id, staging / APPROVED)
+        else:
+            _same_word_files(staging / "_out" / directive_id, signed, directive_id)
+            _keep_signed(staging, signed, directive_id)
+            result.manifest = signed.final.manifest
         shutil.rmtree(staging / "_out", ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging, result
+
+
+def _same_word_files(rebuilt: Path, signed: SignedFinal, directive_id: str) -> None:
+    """The definitions as recorded must make the Word files that were signed: otherwise a
+    definition changed after the final build, and the archive would not say what was signed."""
+    differing = [name for name, sha in signed.final.word_files().items()
+                 if not (rebuilt / name).is_file()
+                 or hashlib.sha256((rebuilt / name).read_bytes()).hexdigest() != sha]
+    if differing:
+        raise RecordError([Problem(
+            "definitsioonid ei koosta enam seda Wordi faili, mis allkirjastati: definitsioone või "
+            "malle on pärast lõplikku koostamist muudetud. Taasta need, või koosta lõplik käskkiri "
+            f"uuesti (kaskkiri build {directive_id} --nr … --kuupaev …) ja allkirjasta see.",
+            f"output/{directive_id}/{name}") for name in differing])
+
+
+def _keep_signed(staging: Path, signed: SignedFinal, directive_id: str) -> None:
+    """kinnitatud/ = the final build's files, byte for byte; the signed container beside it."""
+    approved = staging / APPROVED
+    approved.mkdir()
+    for name, data in signed.final.files.items():
+        (approved / name).write_bytes(data)
+    (approved / MANIFEST).write_bytes(signed.final.manifest_bytes)
+    (staging / SIGNED_CONTAINER.format(id=directive_id)).write_bytes(signed.container)
 
 
 def _publish(project: Project, directive_id: str, approved: Path) -> Path:

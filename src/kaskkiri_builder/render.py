@@ -208,7 +208,7 @@ def _drop_core_dates(xml: bytes) -> bytes:
 
 
 def render_directive(rd: ResolvedDirective, templates: Path) -> bytes:
-    created = datetime.combine(rd.directive.date, datetime.min.time()) if rd.directive.date else None
+    created = datetime.combine(rd.shown_date, datetime.min.time()) if rd.shown_date else None
     return render_docx(
         templates / DIRECTIVE_TEMPLATE,
         directive_context(rd),
@@ -220,7 +220,7 @@ def render_directive(rd: ResolvedDirective, templates: Path) -> bytes:
 
 
 def render_annex(rd: ResolvedDirective, annex: ResolvedAnnex, templates: Path) -> bytes:
-    created = datetime.combine(rd.directive.date, datetime.min.time()) if rd.directive.date else None
+    created = datetime.combine(rd.shown_date, datetime.min.time()) if rd.shown_date else None
     return render_docx(
         templates / ANNEX_TEMPLATE,
         annex_context(rd, annex),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from . import estonian
@@ -117,6 +118,15 @@ class ResolvedDirective:
     annexes: tuple[ResolvedAnnex, ...]
     agency: str
     revoked: tuple[RevocationGroup, ...] = field(default=())  # history's point 2 groups, for review
+    numbered_later: bool = False  # the documents carry the configured wording, not number and date
+
+    @property
+    def shown_date(self) -> date | None:
+        """The date the documents carry (Word and PDF properties): none in a draft, nor where the
+        register numbers after signing (the documents signed never carry it)."""
+        if self.draft or self.numbered_later:
+            return None
+        return self.directive.date
 
     @property
     def id(self) -> str:
@@ -169,7 +179,7 @@ class Resolver:
     def post_context(self, post: Post) -> dict[str, Any]:
         return text_context(self.defs, post)
 
-    def annex(self, number: int, ref: PostRef, heading_date: str, heading_number: str) -> ResolvedAnnex:
+    def annex(self, number: int, ref: PostRef, approved_by: str) -> ResolvedAnnex:
         post = self.defs.posts[ref.post_id]
         ctx = self.post_context(post)
         r = self.texts.render
@@ -212,7 +222,7 @@ class Resolver:
         heading = (
             "KINNITATUD",
             f"{self.org.agency.genitive} {self.org.head.genitive}",
-            f"{heading_date} käskkirjaga nr {heading_number}",
+            approved_by,
             f"Lisa {number}",
         )
         return ResolvedAnnex(number, post, heading, general, duties, requirements, rights, closing)
@@ -240,10 +250,13 @@ class Resolver:
         self, directive: Directive, revocation: str | None, revoked: tuple[RevocationGroup, ...]
     ) -> ResolvedDirective:
         draft = directive.is_draft
+        later = None if draft else self.org.style.numbered_later
         date_text = estonian.format_date(directive.date) if directive.date else DRAFT_DATE
         number = directive.number or DRAFT_NUMBER
+        date_number = later.directive_text if later else f"{date_text} nr {number}"
+        annex_line = later.annex_text if later else f"{date_text} käskkirjaga nr {number}"
         annexes = tuple(
-            self.annex(n, ref, date_text, number) for n, ref in enumerate(directive.annexes, start=1)
+            self.annex(n, ref, annex_line) for n, ref in enumerate(directive.annexes, start=1)
         )
         many = len(annexes) > 1
         title = (
@@ -290,7 +303,7 @@ class Resolver:
             directive=directive,
             draft=draft,
             kind="KÄSKKIRI",
-            date_number=f"{date_text} nr {number}",
+            date_number=date_number,
             title=title,
             preamble=preamble,
             points=tuple(points),
@@ -298,6 +311,7 @@ class Resolver:
             annexes=annexes,
             agency=self.org.agency.name,
             revoked=revoked,
+            numbered_later=later is not None,
         )
 
 

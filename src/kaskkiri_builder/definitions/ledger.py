@@ -25,7 +25,7 @@ from ..estonian import (
 )
 from .keys import Found, Key, ListOf, Record
 from .load import Source, YamlDoc
-from .model import Ledger, LedgerDirective, Revocation, number_key, same_number
+from .model import Ledger, LedgerDirective, LedgerSignature, Revocation, number_key, same_number
 from .reader import Place, Reader
 from .schema import PLAIN, read_file
 from .shapes import ID_PATTERN, DateShape, JsonObject, RefId, RegisterNumber, Shape
@@ -133,6 +133,12 @@ REVOCATION: Record[Revocation] = Record("revocation", "kehtetuks tunnistamine", 
 ), build=_revocation)
 
 
+SIGNATURE: Record[LedgerSignature] = Record("ledger_signature", "allkiri", (
+    Key("nimi", PLAIN, "allkirjastaja nimi allkirjastamise sertifikaadist", "name", required=True),
+    Key("aeg", PLAIN, "allkirjastamise aeg (ISO 8601, UTC), nagu konteiner selle ütleb", "time", required=True),
+), model=LedgerSignature)
+
+
 def _entry(f: Found) -> LedgerDirective | None:
     fields = dict(f.fields)
     if "number" not in fields or "date" not in fields:
@@ -155,6 +161,8 @@ ENTRY: Record[LedgerDirective] = Record("ledger_directive", "käskkiri ajaloos",
         "mida käskkiri kehtetuks tunnistas",
         "revokes",
     ),
+    Key("allkirjad", ListOf(SIGNATURE, "loetelu (nimi, aeg)", item_noun="allkiri"),
+        "kes ja millal allkirjastas (kirjutab kaskkiri record --konteiner)", "signatures"),
 ), build=_entry)
 
 LEDGER: Record[tuple[LedgerDirective, ...]] = Record("ledger", "ajalugu", (

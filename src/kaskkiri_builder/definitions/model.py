@@ -90,9 +90,19 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class NumberedLater:
+    """The register gives the number only at registration, after signing: the documents to sign
+    carry this wording where the date and number would stand, and `record` takes the number."""
+
+    directive_text: str  # instead of "07.01.2026 nr 1" under the directive's title
+    annex_text: str  # instead of "07.01.2026 käskkirjaga nr 1" in an annex's heading
+
+
+@dataclass(frozen=True)
 class Style:
     approval_range: RangeStyle = "sidekriips"  # point 1: "lisadele 1-11"
     revocation_range: RangeStyle = "kuni"  # point 2: "lisad 1 kuni 2"
+    numbered_later: NumberedLater | None = None  # None: the final build carries number and date
 
 
 @dataclass(frozen=True)
@@ -279,10 +289,11 @@ class Directive:
     in_force_on: dt.date | None = None  # None: "jõustub allkirjastamisest"
     retroactive_from: dt.date | None = None
     register: dict[str, str] = field(default_factory=dict)
+    final: bool = False  # the documents to sign, built before the register gave a number
 
     @property
     def is_draft(self) -> bool:
-        return self.number is None or self.date is None
+        return not self.final and (self.number is None or self.date is None)
 
     @staticmethod
     def default_title_for(job_descriptions: int) -> str:
@@ -338,6 +349,15 @@ class Revocation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LedgerSignature:
+    """Who signed a recorded directive and when, as its signed container says (record --konteiner)."""
+
+    name: str  # "Mari Maasikas"
+    time: str  # ISO 8601 UTC: "2026-01-07T10:15:03Z"
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
 class LedgerDirective:
     """One directive in the ledger: what it approved and what it explicitly revoked."""
 
@@ -348,6 +368,7 @@ class LedgerDirective:
     annexes: dict[int, str] = field(default_factory=dict)  # annex number -> post id
     single_post: str | None = None  # approved ONE job description with no annexes
     revokes: tuple[Revocation, ...] = ()
+    signatures: tuple[LedgerSignature, ...] = ()  # empty: recorded without a verified container
     source: Source | None = field(default=None, compare=False)
     annex_lines: dict[int, int] = field(default_factory=dict, compare=False)  # for messages
 

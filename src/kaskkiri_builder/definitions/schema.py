@@ -37,6 +37,7 @@ from .model import (
     Duty,
     DutyClause,
     Head,
+    NumberedLater,
     Organisation,
     Post,
     PostGroup,
@@ -97,10 +98,20 @@ UNIT: Record[Unit] = Record("unit", "struktuuriüksus", (
 
 RANGE_STYLE: Choice[str] = Choice(("sidekriips", "kuni"), str, glosses=("1-11", "1 kuni 11"))
 
+NUMBERED_LATER: Record[NumberedLater] = Record("numbered_later", "number_registreerimisel", (
+    Key("kaskkirjas", PLAIN, 'käskkirja päises kuupäeva ja numbri asemel (näiteks "(kuupäev ja '
+        'number digitaalallkirjas)")', "directive_text", required=True),
+    Key("lisas", PLAIN, 'lisa päises kuupäeva, sõna "käskkirjaga" ja numbri asemel (näiteks '
+        '"käskkirjaga (kuupäev ja number digitaalallkirjas)")', "annex_text", required=True),
+), model=NumberedLater)
+
 STYLE: Record[Style] = Record("style", "vormistus", (
     Key("lisade_vahemik_kinnitamisel", RANGE_STYLE, "lisade vahemik punktis 1 (kinnitamine)", "approval_range"),
     Key("lisade_vahemik_kehtetuks", RANGE_STYLE,
         "lisade vahemik punktis 2 (kehtetuks tunnistamine)", "revocation_range"),
+    Key("number_registreerimisel", NUMBERED_LATER,
+        "register annab numbri alles pärast allkirjastamist: allkirjastatavates dokumentides on "
+        "kuupäeva ja numbri asemel see sõnastus (kaskkiri build --lopplik)", "numbered_later"),
 ), model=Style)
 
 

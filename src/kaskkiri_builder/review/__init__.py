@@ -24,7 +24,7 @@ from ..build import APPROVED, Project, archive_root, build, source_project
 from ..checks.findings import Finding
 from ..definitions import Definitions, load_definitions
 from ..document_date import document_date
-from ..history import JobDescriptionRef
+from ..history import JobDescriptionRef, signing_note
 from ..output import StagedOutput
 from ..resolve import ResolvedDirective
 from . import redline as _redline
@@ -213,6 +213,7 @@ def write_review(
         chart_svg=org_chart_svg(defs, rd.directive, unit_names, gone),
         chart_posts=len(posts_drawn),
         notes=[],
+        signed=signing_note(defs, directive_id),
     )
 
     target = project.output / directive_id / REVIEW_DIR

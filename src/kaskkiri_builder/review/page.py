@@ -65,6 +65,7 @@ class ReviewPage:
     chart_svg: str
     chart_posts: int
     notes: list[str] = field(default_factory=list)
+    signed: str | None = None  # who signed and when, once the directive is recorded
 
 
 class ShownParagraph(NamedTuple):
