@@ -292,8 +292,13 @@ def test_conversion_ends_its_watchdogs(tmp_path: Path) -> None:
     go = tmp_path / "go"
     waits = stand_in(tmp_path / "s", f"while [ ! -e {go} ]; do sleep 0.05; done\nexit 0\n")
     conversion = Conversion([docx], tmp_path / "pdf", soffice=waits)
-    # each batch's process is its watchdog, which started LibreOffice in its own group
-    assert conversion.batches and all(b.proc.pid in watchdogs_of(os.getpid()) for b in conversion.batches)
+    # each batch's process is its watchdog, which started LibreOffice in its own group (a process
+    # just started may show an empty command line for a moment: Popen returns once exec began)
+    pids = [b.proc.pid for b in conversion.batches]
+    deadline = time.monotonic() + 5
+    while not set(pids) <= set(watchdogs_of(os.getpid())) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pids and set(pids) <= set(watchdogs_of(os.getpid()))
     go.touch()
     conversion.wait(missing_ok=True)
     assert conversion.missing == [0]

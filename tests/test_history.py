@@ -6,6 +6,8 @@ import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from kaskkiri_builder.history import (
@@ -15,6 +17,7 @@ from kaskkiri_builder.history import (
     in_force,
     ledger_from_data,
     number_key,
+    parse_revocation,
     phrase_revocation,
     record,
     record_refusals,
@@ -192,9 +195,58 @@ def test_title_form_for_a_single_job_description_without_annexes():
         directive(78, "19.05.2025", single="b"),  # the default title
     ]
     assert phrase_revocation(revocations_for(ledger, ["a", "b"])) == (
-        'peadirektori 18.05.2025 käskkirja nr 77 "Ametijuhendi kinnitamine" ning '
-        'peadirektori 19.05.2025 käskkirja nr 78 "Ametijuhendi kinnitamine"'
+        'peadirektori 18.05.2025 käskkirja nr 77 "Ametijuhendi kinnitamine" ja '
+        '19.05.2025 käskkirja nr 78 "Ametijuhendi kinnitamine"'
     )
+
+
+def test_directives_cited_by_title_are_grouped():
+    """The issuer once, items with commas and "ja" before the last (the reference's rule)."""
+    ledger = [
+        directive(5, "01.02.2023", single="a"),
+        directive(9, "03.03.2023", single="b"),
+        directive(12, "04.04.2023", single="c"),
+    ]
+    assert phrase_revocation(revocations_for(ledger, ["c", "a", "b"])) == (
+        'peadirektori 01.02.2023 käskkirja nr 5 "Ametijuhendi kinnitamine", 03.03.2023 käskkirja '
+        'nr 9 "Ametijuhendi kinnitamine" ja 04.04.2023 käskkirja nr 12 "Ametijuhendi kinnitamine"'
+    )
+
+
+def test_directives_cited_by_annex_are_grouped():
+    ledger = [directive(3, "01.02.2023", ["a", "b", "c"]), directive(7, "01.03.2023", ["d", "e"])]
+    assert phrase_revocation(revocations_for(ledger, ["a", "c", "e"])) == (
+        "peadirektori 01.02.2023 käskkirja nr 3 lisad 1 ja 3 ja 01.03.2023 käskkirja nr 7 lisa 2"
+    )
+
+
+forms = st.lists(st.sampled_from(["pealkiri", "lisad", "tervik"]), min_size=1, max_size=8)
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(forms, st.data())
+def test_every_mix_of_forms_parses_back_to_what_is_revoked(kinds, data):
+    """Every cited directive exactly once, and the phrase reads back as the same revocations."""
+    ledger, wanted = [], []
+    for i, kind in enumerate(kinds):
+        day = f"{i + 1:02d}.0{1 + i % 9}.2025"
+        if kind == "pealkiri":
+            ledger.append(directive(i + 1, day, single=f"p{i}", title=data.draw(st.sampled_from(
+                ["", "Ametijuhendi kinnitamine", "Kriisitoe talituse ametijuhendi kinnitamine"]))))
+            wanted.append(f"p{i}")
+            continue
+        posts = [f"p{i}-{k}" for k in range(data.draw(st.integers(1, 6)))]
+        ledger.append(directive(i + 1, day, posts))
+        wanted += posts if kind == "tervik" else data.draw(
+            st.lists(st.sampled_from(posts), min_size=1, unique=True))
+    groups = revocations_for(ledger, wanted)
+    phrase = phrase_revocation(groups, style=data.draw(st.sampled_from(["kuni", "sidekriips"])))
+    parsed = parse_revocation(phrase)
+    expected = [(r.date, r.number, r.annexes) for r in revocations_of(groups)]
+    assert parsed == expected
+    assert len({(day, n) for day, n, _ in parsed}) == len(parsed) == len(ledger)
+    assert phrase.count("peadirektori") == len(groups)
+    assert all(a.form != b.form for a, b in zip(groups, groups[1:], strict=False))
 
 
 def test_groups_keep_chronological_order():
@@ -369,7 +421,9 @@ def test_revocation_phrase_for_the_model():
     """The entry point resolve.py calls, with stand-ins for the definitions model."""
     from types import SimpleNamespace as NS
 
-    org = NS(head=NS(genitive="peadirektori"), style=NS(revocation_range="kuni"))
+    from kaskkiri_builder.definitions.model import Style
+
+    org = NS(head=NS(genitive="peadirektori"), style=Style())
     defs = NS(ledger=reference_ledger(), organisation=org)
     refs = lambda ids: tuple(NS(post_id=p) for p in ids)  # noqa: E731
     signed = NS(
@@ -381,3 +435,39 @@ def test_revocation_phrase_for_the_model():
     assert revocation_phrase_for(defs, draft)[0] == "peadirektori 07.01.2026 käskkirja nr 1 lisa 1"
     empty = NS(ledger=None, organisation=org)
     assert revocation_phrase_for(empty, draft) == (None, ())
+
+
+# --- drafting style (vormistus) ------------------------------------------------------------
+
+
+def test_drafting_style_quotes_and_pairs():
+    ledger = [directive(5, "01.02.2023", single="a"), directive(7, "01.03.2023", ["b", "c", "d", "e"])]
+    groups = revocations_for(ledger, ["a", "b", "c", "e"])
+    assert phrase_revocation(groups, quotes="eesti", pairs=False) == (
+        "peadirektori 01.02.2023 käskkirja nr 5 „Ametijuhendi kinnitamine“ ning "
+        "peadirektori 01.03.2023 käskkirja nr 7 lisad 1, 2 ja 4"
+    )
+    assert phrase_revocation(groups) == (
+        'peadirektori 01.02.2023 käskkirja nr 5 "Ametijuhendi kinnitamine" ning '
+        "peadirektori 01.03.2023 käskkirja nr 7 lisad 1 kuni 2 ja 4"
+    )
+
+
+def test_the_example_directive_in_another_drafting_style(tmp_path):
+    """The style applies wherever the directive cites: legal basis, point 1 and point 2."""
+    from kaskkiri_builder.definitions import load_definitions
+    from kaskkiri_builder.resolve import resolve_directive
+    from toolkit import copy_example
+
+    project = copy_example(tmp_path)
+    org = project / "definitions/organisatsioon.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace(
+        "lisade_vahemik_kehtetuks: kuni", "lisade_vahemik_kehtetuks: kuni\n  jutumargid: eesti\n"
+        "  kaks_lisa_jarjest: loetelu", 1), encoding="utf-8")
+    rd = resolve_directive(load_definitions(project / "definitions"), "2026-01")
+    assert '„Sotsiaalkindlustusameti põhimäärus“ § 10' in rd.preamble
+    point2 = next(p.text for p in rd.points if p.text.startswith("Tunnistan kehtetuks"))
+    assert "käskkirja nr 192 lisad 1, 2, 4 ja 7 kuni 10 ning" in point2
+    default = resolve_directive(load_definitions(ROOT / "definitions"), "2026-01")
+    assert '"Sotsiaalkindlustusameti põhimäärus"' in default.preamble
+    assert "lisad 1 kuni 2, 4 ja 7 kuni 10" in next(p.text for p in default.points if p.text.startswith("Tunnistan"))

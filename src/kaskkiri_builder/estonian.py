@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 RangeStyle = Literal["kuni", "sidekriips"]
+QuoteStyle = Literal["sirged", "eesti"]  # "…" as SKA publishes, or „…“ of standard typography
 Case = Literal["adessive", "elative"]
 
 
@@ -69,17 +70,41 @@ def annex_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def annex_ranges(numbers: Iterable[int], style: RangeStyle = "kuni") -> str:
+def annex_ranges(numbers: Iterable[int], style: RangeStyle = "kuni", pairs: bool = True) -> str:
     """"1 kuni 2, 4 ja 7 kuni 10" (kuni) or "1-2, 4 ja 7-10" (sidekriips).
 
-    A run of two is written as a range ("1 kuni 2"), as the reference does, not "1 ja 2".
-    An empty input gives "".
+    A run of two is written as a range ("1 kuni 2"), as the reference does; with `pairs` False
+    it is listed ("1, 2 ja 4"). An empty input gives "".
     """
     if style not in _RANGE_WORD:
         raise ValueError(f"Tundmatu vahemiku stiil {style!r} (lubatud: kuni, sidekriips).")
     word = _RANGE_WORD[style]
-    parts = [str(a) if a == b else f"{a}{word}{b}" for a, b in annex_runs(numbers)]
+    parts: list[str] = []
+    for a, b in annex_runs(numbers):
+        if a == b:
+            parts.append(str(a))
+        elif b == a + 1 and not pairs:
+            parts += [str(a), str(b)]
+        else:
+            parts.append(f"{a}{word}{b}")
     return join_list(parts)
+
+
+_STRAIGHT = re.compile(r'"([^"\n]*)"')
+_LOW_HIGH = re.compile(r"„([^“”\n]*)[“”]")
+
+
+def quoted(text: str, style: QuoteStyle = "sirged") -> str:
+    """A cited title in the drafting style's quotation marks: "…" or „…“."""
+    return f"„{text}“" if style == "eesti" else f'"{text}"'
+
+
+def requote(text: str, style: QuoteStyle = "sirged") -> str:
+    """Every quoted part of a text (a legal basis citing a directive's title) in the drafting
+    style's quotation marks, whichever marks the text was written with."""
+    if style == "eesti":
+        return _STRAIGHT.sub(lambda m: quoted(m.group(1), style), text)
+    return _LOW_HIGH.sub(lambda m: quoted(m.group(1), style), text)
 
 
 _PART = re.compile(r"^(\d+)(?:\s*(?:kuni|-|–|—)\s*(\d+))?$", re.ASCII)

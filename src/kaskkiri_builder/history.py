@@ -18,17 +18,19 @@ Grouping rule for point 2 (reproduces the reference exactly):
        `peadirektori 23.12.2024 käskkirja nr 192 lisad 1 kuni 2, 4 ja 7 kuni 10`.
      "Every annex it ever approved" (not "every annex still in force") because the comitative
      form cites the whole directive: an annex already revoked must not be revoked again.
-  3. Consecutive comitative directives form one group ("ja" before the last); every other
-     directive is a group of its own. Chronological order is never broken to merge groups.
+  3. Consecutive directives of the same form make one group: its items are joined with commas
+     and "ja" before the last ("... käskkirja nr 5 "…", 03.03.2023 käskkirja nr 9 "…" ja ...").
+     Chronological order is never broken to merge groups.
   4. Groups are joined with " ning "; the head's genitive ("peadirektori") opens each group once;
      a comitative group ends in "kinnitatud ametijuhend" when it revokes one job description in
-     all, else "kinnitatud ametijuhendid".
+     all, else "kinnitatud ametijuhendid". `parse_revocation` reads a phrase back.
 
 Pure: no I/O. User-facing messages are Estonian.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -53,7 +55,17 @@ from .definitions.model import (
     same_number,
 )
 from .errors import Problem, RecordError, RecordRefused
-from .estonian import annex_ranges, format_date, join_list, plural, signing_time
+from .estonian import (
+    QuoteStyle,
+    annex_ranges,
+    format_date,
+    join_list,
+    parse_annex_ranges,
+    parse_date,
+    plural,
+    quoted,
+    signing_time,
+)
 
 __all__ = [
     "Source",
@@ -215,8 +227,8 @@ def revocations_for(
 
     groups: list[RevocationGroup] = []
     for part in parts:
-        if part.form == "kinnitatud" and groups and groups[-1].form == "kinnitatud":
-            groups[-1] = RevocationGroup(form="kinnitatud", parts=(*groups[-1].parts, part))
+        if groups and groups[-1].form == part.form:
+            groups[-1] = RevocationGroup(form=part.form, parts=(*groups[-1].parts, part))
         else:
             groups.append(RevocationGroup(form=part.form, parts=(part,)))
     return groups
@@ -235,6 +247,8 @@ def phrase_revocation(
     *,
     head_genitive: str = "peadirektori",
     style: Literal["kuni", "sidekriips"] = "kuni",
+    pairs: bool = True,
+    quotes: QuoteStyle = "sirged",
 ) -> str | None:
     """The object of point 2 ("Tunnistan kehtetuks {phrase}."); None when nothing is revoked."""
     phrases: list[str] = []
@@ -246,15 +260,32 @@ def phrase_revocation(
             noun = plural(g.count, "ametijuhend", "ametijuhendid")
             phrases.append(f"{head_genitive} {cited} kinnitatud {noun}")
             continue
-        (part,) = g.parts
-        d = part.directive
         if g.form == "pealkiri":
-            phrases.append(f'{head_genitive} {_genitive(d)} "{d.display_title}"')
+            items = [f"{_genitive(p.directive)} {quoted(p.directive.display_title, quotes)}" for p in g.parts]
         else:
-            annexes = part.annexes
-            noun = plural(len(annexes), "lisa", "lisad")
-            phrases.append(f"{head_genitive} {_genitive(d)} {noun} {annex_ranges(annexes, style)}")
+            items = [f"{_genitive(p.directive)} {plural(len(p.annexes), 'lisa', 'lisad')} "
+                     f"{annex_ranges(p.annexes, style, pairs)}" for p in g.parts]
+        phrases.append(f"{head_genitive} {join_list(items)}")
     return " ning ".join(phrases) if phrases else None
+
+
+_CITED = re.compile(r"(\d{2}\.\d{2}\.\d{4}) (käskkirjaga|käskkirja) nr (\S+?)(?=[ ,]|$)")
+
+
+def parse_revocation(phrase: str) -> list[tuple[date, str, frozenset[int] | None]]:
+    """Point 2's phrase read back: each cited directive (date, number, its annexes, or None for
+    the whole directive), in the order cited. The inverse of `phrase_revocation`, for the tests
+    and for reading directives that were not written by kaskkiri."""
+    cited = list(_CITED.finditer(phrase))
+    out: list[tuple[date, str, frozenset[int] | None]] = []
+    for i, m in enumerate(cited):
+        day, case, number = m.groups()
+        rest = phrase[m.end():cited[i + 1].start() if i + 1 < len(cited) else len(phrase)]
+        body = re.sub(r"(,| ja)$", "", rest.split(" ning ")[0].rstrip())  # up to the next item
+        listed = re.fullmatch(r" lisad? (.+)", body) if case == "käskkirja" else None
+        annexes = frozenset(parse_annex_ranges(listed.group(1))) if listed else None
+        out.append((parse_date(day), number, annexes))
+    return out
 
 
 def revocation_phrase_for(
@@ -278,7 +309,8 @@ def revocation_phrase_for(
     )
     org = defs.organisation
     style: Literal["kuni", "sidekriips"] = "sidekriips" if org.style.revocation_range == "sidekriips" else "kuni"
-    phrase = phrase_revocation(groups, head_genitive=org.head.genitive, style=style)
+    phrase = phrase_revocation(groups, head_genitive=org.head.genitive, style=style,
+                               pairs=org.style.pair_as_range, quotes=org.style.quotes)
     return phrase, tuple(groups)
 
 

@@ -264,16 +264,17 @@ class Resolver:
             if directive.title
             else directive.default_title
         )
-        basis = [self.texts.render(t, {}, "oigusalus").strip() for t in directive.legal_basis]
-        if directive.signatory.basis:
-            basis.append(directive.signatory.basis.strip())
-        preamble = f"{estonian.join_list(basis, last='ning')} alusel"
         style = self.org.style
+        basis = [estonian.requote(self.texts.render(t, {}, "oigusalus").strip(), style.quotes)
+                 for t in directive.legal_basis]
+        if directive.signatory.basis:
+            basis.append(estonian.requote(directive.signatory.basis.strip(), style.quotes))
+        preamble = f"{estonian.join_list(basis, last='ning')} alusel"
         numbers = [a.number for a in annexes]
         if many:
             lead = (
                 f"Kinnitan {self.unit_genitive(directive.unit)} ametijuhendid vastavalt lisadele "
-                f"{estonian.annex_ranges(numbers, style.approval_range)} järgmiselt:"
+                f"{estonian.annex_ranges(numbers, style.approval_range, style.pair_as_range)} järgmiselt:"
             )
         else:
             lead = f"Kinnitan {self.unit_genitive(directive.unit)} ametijuhendi vastavalt lisale 1 järgmiselt:"

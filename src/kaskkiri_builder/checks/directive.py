@@ -109,13 +109,13 @@ def _range_style(defs: Definitions, resolved: ResolvedDirective) -> list[Finding
             continue
         for part in group.parts:
             if any(a < b for a, b in annex_runs(part.annexes)):
-                revoked_example = annex_ranges(part.annexes, style.revocation_range)
+                revoked_example = annex_ranges(part.annexes, style.revocation_range, style.pair_as_range)
                 break
         if revoked_example:
             break
     if revoked_example is None:
         return []
-    approved_example = annex_ranges(numbers, style.approval_range)
+    approved_example = annex_ranges(numbers, style.approval_range, style.pair_as_range)
     org_file = defs.organisation.source.file
     return [
         finding(

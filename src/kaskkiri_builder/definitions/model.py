@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from ..estonian import RangeStyle, capitalize_first, format_date
+from ..estonian import QuoteStyle, RangeStyle, capitalize_first, format_date
 from .load import Source
 
 DEFAULT_CLOSING = "lopurida"  # the shared clause of the annexes' last line
@@ -102,6 +102,8 @@ class NumberedLater:
 class Style:
     approval_range: RangeStyle = "sidekriips"  # point 1: "lisadele 1-11"
     revocation_range: RangeStyle = "kuni"  # point 2: "lisad 1 kuni 2"
+    pair_as_range: bool = True  # two consecutive annexes: "1 kuni 2" (True) or "1 ja 2"
+    quotes: QuoteStyle = "sirged"  # cited titles: "…" or „…“
     numbered_later: NumberedLater | None = None  # None: the final build carries number and date
 
 

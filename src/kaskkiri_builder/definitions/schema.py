@@ -98,6 +98,10 @@ UNIT: Record[Unit] = Record("unit", "struktuuriüksus", (
 
 RANGE_STYLE: Choice[str] = Choice(("sidekriips", "kuni"), str, glosses=("1-11", "1 kuni 11"))
 
+PAIR_STYLE: Choice[bool] = Choice(("vahemik", "loetelu"), lambda v: v == "vahemik",
+                                  glosses=("1 kuni 2", "1 ja 2"))
+QUOTE_STYLE: Choice[str] = Choice(("sirged", "eesti"), str, glosses=('"…"', "„…“"))
+
 NUMBERED_LATER: Record[NumberedLater] = Record("numbered_later", "number_registreerimisel", (
     Key("kaskkirjas", PLAIN, 'käskkirja päises kuupäeva ja numbri asemel (näiteks "(kuupäev ja '
         'number digitaalallkirjas)")', "directive_text", required=True),
@@ -109,6 +113,9 @@ STYLE: Record[Style] = Record("style", "vormistus", (
     Key("lisade_vahemik_kinnitamisel", RANGE_STYLE, "lisade vahemik punktis 1 (kinnitamine)", "approval_range"),
     Key("lisade_vahemik_kehtetuks", RANGE_STYLE,
         "lisade vahemik punktis 2 (kehtetuks tunnistamine)", "revocation_range"),
+    Key("kaks_lisa_jarjest", PAIR_STYLE, "kaks järjestikust lisa: vahemikuna või loeteluna "
+        "(punktid 1 ja 2)", "pair_as_range"),
+    Key("jutumargid", QUOTE_STYLE, "tsiteeritud pealkirjade jutumärgid (õiguslik alus, punkt 2)", "quotes"),
     Key("number_registreerimisel", NUMBERED_LATER,
         "register annab numbri alles pärast allkirjastamist: allkirjastatavates dokumentides on "
         "kuupäeva ja numbri asemel see sõnastus (kaskkiri build --lopplik)", "numbered_later"),
