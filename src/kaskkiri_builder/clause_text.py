@@ -6,10 +6,12 @@ misspelt parameter is an error with the clause's file and line instead of silent
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Template, TemplateSyntaxError, UndefinedError
+from jinja2 import Template, TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 
@@ -18,6 +20,30 @@ from .definitions.load import Source
 from .definitions.model import Text
 from .errors import Problem
 from .sandbox import TEXT_ENVIRONMENT, RenderLimit
+
+#: A list item that YAML folded into the previous one: an over-indented "- " line continues the
+#: item above as text, so "… on nõustatud. - Teenuse kvaliteeti …" reaches the document.
+_FOLDED = re.compile(r"[.!?;:]\s+-\s+[A-ZÕÄÖÜŠŽ]")
+
+
+def _around(text: str, m: re.Match[str]) -> str:
+    return text[max(0, m.start() - 15):m.end() + 15]
+
+
+@lru_cache(maxsize=4096)
+def _variables(source: str) -> frozenset[str]:
+    if "{{" not in source and "{%" not in source:
+        return frozenset()
+    try:
+        return frozenset(meta.find_undeclared_variables(TEXT_ENVIRONMENT.parse(source)))
+    except TemplateSyntaxError:
+        return frozenset()  # reported when the text is rendered
+
+
+def variables(texts: Iterable[Text]) -> frozenset[str]:
+    """The names a set of texts reads (its parameters and the post's context), so that a
+    parameter no text uses, or one nobody gives, is reported before anything is rendered."""
+    return frozenset().union(*(_variables(t.value) for t in texts))
 
 
 @lru_cache(maxsize=4096)
@@ -111,6 +137,13 @@ class TextRenderer:
         self, result: str, text: Text, what: str, at: Source | None, params: dict[str, Any] | None
     ) -> str:
         """`result`, after making sure no character in it would change the document unseen."""
+        folded = _FOLDED.search(result)
+        if folded and folded.group(0) in text.value:
+            self.problems.append(text.source.problem(
+                f'{what}: tekstis on loetelu kriips lause keskel ("…{_around(result, folded)}…"): '
+                "YAML liitis kaks loetelu punkti üheks, sest see rida on taandatud rohkem kui "
+                'eelmine. Joonda "- " eelmise punkti kriipsuga; kui kriips on tekstis meelega, '
+                'kirjuta mõttekriips "–".'))
         bad = first_unsafe(result)
         if bad is None:
             return result

@@ -6,13 +6,14 @@ The result is a `ResolvedDirective`: plain strings in document order, ready for 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from . import estonian
-from .clause_text import TextRenderer
+from .clause_text import TextRenderer, variables
 from .definitions.load import Source
 from .definitions.model import (
     QUALIFIER,
@@ -25,6 +26,7 @@ from .definitions.model import (
     PostRef,
     PostRefList,
     RowsClause,
+    Text,
     TextClause,
     Unit,
 )
@@ -145,6 +147,7 @@ class Resolver:
         self.defs = defs
         self.org = defs.organisation
         self.texts = TextRenderer()
+        self._given: dict[str, frozenset[str]] = {}
 
     # -- posts ---------------------------------------------------------------------------------
     def unit_chain(self, unit_id: str) -> list[Unit]:
@@ -179,6 +182,47 @@ class Resolver:
     def post_context(self, post: Post) -> dict[str, Any]:
         return text_context(self.defs, post)
 
+    def params(self, post: Post, clause: Clause, own: Mapping[str, Any], at: Source,
+               texts: Iterable[Text]) -> dict[str, Any] | None:
+        """The clause's parameters in this post; None (and a problem at the post's line) when
+        the post gives one the clause does not use, or the clause needs one nobody gives: a
+        misspelt name would otherwise print the default wording without a word."""
+        params = clause_params(self.defs, post, clause, own, self.texts)
+        used = variables(texts)
+        missing = sorted(used - set(params))
+        for name in sorted(set(own) - used):
+            near = difflib.get_close_matches(name, sorted(used), n=1, cutoff=0.6)
+            hint = f' Kas mõtlesid "{near[0]}"?' if near else ""
+            uses = ", ".join(f'"{u}"' for u in sorted(used - set(text_context(self.defs, post)))) or "ühtegi"
+            self.texts.problems.append(at.problem(
+                f'ametikoht {post.id} annab klauslile "{clause.id}" parameetri "{name}", mida klausel '
+                f"ei kasuta.{hint} Klausel kasutab parameetreid: {uses}."))
+        given = self.given_to(clause.id)
+        for name in missing:
+            if name in given:
+                self.texts.problems.append(at.problem(
+                    f'klausel "{clause.id}" vajab parameetrit "{name}", aga ametikoht {post.id} ei '
+                    f'anna seda ja klauslil pole vaikeväärtust. Lisa see ametikoha "parameetrid" alla.'))
+            else:  # no post gives it: the clause's own text is wrong, once, at the clause
+                self.texts.problems.append(clause.source.problem(
+                    f'klausel "{clause.id}" kasutab parameetrit "{name}", mida ei anna ükski ametikoht '
+                    'ega klausli "vaikimisi". Paranda nimi klausli tekstis või lisa vaikeväärtus.'))
+        return None if missing else params
+
+    def given_to(self, clause_id: str) -> frozenset[str]:
+        """Every parameter name some post gives the clause: a name none gives is the clause's
+        mistake (one message at the clause), else the post's (one at each post lacking it)."""
+        if clause_id not in self._given:
+            names: set[str] = set()
+            for post in self.defs.posts.values():
+                uses = [(d.clause_id, d.params) for d in post.duties]
+                if post.rights is not None:
+                    uses.append((post.rights.clause_id, post.rights.params))
+                uses.append((post.closing_clause_id, post.closing_params))
+                names.update(k for cid, params in uses if cid == clause_id for k in params)
+            self._given[clause_id] = frozenset(names)
+        return self._given[clause_id]
+
     def annex(self, number: int, ref: PostRef, approved_by: str) -> ResolvedAnnex:
         post = self.defs.posts[ref.post_id]
         ctx = self.post_context(post)
@@ -208,17 +252,20 @@ class Resolver:
         if post.rights is not None:
             rows = self.defs.clauses[post.rights.clause_id]
             assert isinstance(rows, RowsClause)
-            params = clause_params(self.defs, post, rows, post.rights.params)
+            params = self.params(post, rows, post.rights.params, post.rights.source,
+                                 [t for _label, items in rows.rows for t in items])
             what = f"klausel {rows.id}"
             rights = tuple(
-                (label, tuple(r(t, params, what, post.rights.source) for t in items))
+                (label, tuple(r(t, params, what, post.rights.source) if params is not None else t.value
+                              for t in items))
                 for label, items in rows.rows
             )
         closing = ""
         last = self.defs.clauses.get(post.closing_clause_id)
         if isinstance(last, TextClause):
-            params = clause_params(self.defs, post, last, post.closing_params)
-            closing = r(last.text, params, f"klausel {last.id}", post.closing_source)
+            params = self.params(post, last, post.closing_params, post.closing_source, (last.text,))
+            if params is not None:
+                closing = r(last.text, params, f"klausel {last.id}", post.closing_source)
         heading = (
             "KINNITATUD",
             f"{self.org.agency.genitive} {self.org.head.genitive}",
@@ -234,10 +281,12 @@ class Resolver:
         if duty.clause_id is not None:
             clause = self.defs.clauses[duty.clause_id]
             assert isinstance(clause, DutyClause)
-            params = clause_params(self.defs, post, clause, duty.params)
+            results_src = duty.results if duty.results is not None else clause.results
+            params = self.params(post, clause, duty.params, duty.source, (clause.text, *results_src))
+            if params is None:
+                return ResolvedDuty(f"2.{i}.", clause.text.value, (), duty.source, duty.clause_id)
             what = f"klausel {clause.id}"
             text = r(clause.text, params, what, duty.source)
-            results_src = duty.results if duty.results is not None else clause.results
             results = tuple(r(t, params, what, duty.source) for t in results_src)
         else:
             assert duty.text is not None
@@ -316,10 +365,21 @@ class Resolver:
         )
 
 
+def _unit(unit: Unit) -> dict[str, str]:
+    return {"id": unit.id, "nimetus": unit.name, "omastav": unit.genitive}
+
+
 def text_context(defs: Definitions, post: Post) -> dict[str, Any]:
-    """What a post's texts and clauses may refer to: `asutus` and `ametikoht`."""
+    """What a post's texts and clauses may refer to: `asutus`, `ametikoht`, and the post's own
+    units (`yksus`, the unit above it `ulemyksus`, and `yksused` outermost first), so that a
+    shared clause names the unit of each post that uses it, not the unit it was written for."""
     agency = defs.organisation.agency
+    chain = [_unit(u) for u in defs.organisation.unit_chain(post.unit)]
+    own = chain[-1] if chain else {"id": post.unit, "nimetus": "", "omastav": ""}
     return {
+        "yksus": own,
+        "ulemyksus": chain[-2] if len(chain) > 1 else own,
+        "yksused": chain,
         "asutus": {
             "nimetus": agency.name,
             "omastav": agency.genitive,
@@ -331,11 +391,21 @@ def text_context(defs: Definitions, post: Post) -> dict[str, Any]:
 
 
 def clause_params(
-    defs: Definitions, post: Post, clause: Clause, own: Mapping[str, Any]
+    defs: Definitions, post: Post, clause: Clause, own: Mapping[str, Any],
+    texts: TextRenderer | None = None,
 ) -> dict[str, Any]:
     """What a clause's text sees in a post: the post's context, then the clause's defaults,
-    then the parameters the post gives (the later wins)."""
-    return {**text_context(defs, post), **clause.defaults, **own}
+    then the parameters the post gives (the later wins). A default may itself name the post's
+    units (`{{ ulemyksus.omastav }} teiste teenistujatega`): it is rendered in the post's context
+    (problems go to `texts`, when given)."""
+    context = text_context(defs, post)
+    renderer = texts or TextRenderer()
+    defaults = {
+        key: renderer.render(Text(value, clause.source), context, f"klausel {clause.id}: {key}")
+        if isinstance(value, str) and "{" in value and key not in own else value
+        for key, value in clause.defaults.items()
+    }
+    return {**context, **defaults, **own}
 
 
 def directive_of(defs: Definitions, directive_id: str) -> Directive:

@@ -18,6 +18,7 @@ from .clauses import KIND_DRIFT, KIND_VARIANT, check_clauses
 from .common import annex_list, directive_of
 from .directive import check_directive
 from .findings import Finding, Severity
+from .foreign_units import check_foreign_units
 from .graph import check_graph
 from .groups import KIND_SPECIAL, check_groups
 from .history_checks import check_history
@@ -38,6 +39,7 @@ FAMILIES: tuple[Family, ...] = (
     check_requirements,
     check_directive,
     check_history,
+    check_foreign_units,
 )
 
 _SEVERITY_ORDER = {Severity.VIGA: 0, Severity.HOIATUS: 1, Severity.INFO: 2}

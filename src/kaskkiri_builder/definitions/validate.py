@@ -127,4 +127,28 @@ def _directive(defs: Definitions, directive: Directive, unreadable: set[str]) ->
     for ref in directive.abolished:
         if ref.post_id not in posts:
             problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
+        elif ref.post_id in seen:
+            problems.append(ref.source.problem(
+                f'ametikoht "{ref.post_id}" on käskkirjas nii kinnitatav (lisa {seen[ref.post_id]}) '
+                "kui ka kaotatav. Kustuta see ühest kohast: kaotatava ametikoha ametijuhendit ei "
+                "kinnitata."))
+    return problems + _naming_abolished(defs, directive, seen)
+
+
+def _naming_abolished(defs: Definitions, directive: Directive, approved: Mapping[str, int]) -> list[Problem]:
+    """An annex must not name as manager or substitute a post that the same directive abolishes:
+    the signed job description would point at a post that no longer exists."""
+    gone = {ref.post_id for ref in directive.abolished}
+    problems: list[Problem] = []
+    for post_id, n in approved.items():
+        post = defs.posts[post_id]
+        for label, lst in (("vahetu_juht", post.manager), ("alluvad", post.subordinates),
+                           ("teenistuja_asendab", post.substitutes_for),
+                           ("teenistuja_asendaja", post.substituted_by)):
+            for ref in lst.refs if lst is not None else ():
+                if ref.post_id in gone:
+                    problems.append(ref.source.problem(
+                        f'"{label}" nimetab ametikohta "{ref.post_id}", mille käskkiri '
+                        f"{directive.id} kaotab (lisa {n}: {post_id}). Asenda see ametikohaga, mis "
+                        "jääb alles, või ära kaota seda ametikohta."))
     return problems
