@@ -32,17 +32,35 @@ def test_number_dated_before_a_lower_number(tmp_path):
     [f] = check_history(load_project(tmp_path, p), "d1")
     assert (f.kind, f.severity, f.annex) == ("numbrijarjestus", Severity.HOIATUS, None)
     assert f.file.endswith("ajalugu.yaml") and f.line is not None
-    assert "nr 9 (01.03.2025) on dateeritud varem kui väiksema numbriga nr 5" in f.message
+    assert "nr 9 (01.03.2025) on dateeritud varem kui väiksema numbriga nr 5 (01.06.2025, " in f.message
+    assert f.message.split(", ")[1].startswith("definitions/ajalugu.yaml:")  # where nr 5 is
+
+
+def test_new_directive_after_a_busy_january_is_no_alarm(tmp_path):
+    """Numbers in step with dates are fine however unevenly they are spread over the year."""
+    p = small_project()
+    p["ledger"] = _ledger(
+        {"number": 2, "kuupaev": "03.01.2025", "ametijuhend": "juht"},
+        {"number": 5, "kuupaev": "08.01.2025", "ametijuhend": "spets"},
+        {"number": 9, "kuupaev": "14.01.2025", "ametijuhend": "noustaja"},
+    )
+    p["directives"]["d1"].update(number=150, kuupaev="10.12.2025")
+    assert check_history(load_project(tmp_path, p), "d1") == []
+    p["directives"]["d1"].update(number=7)  # between nr 5 and nr 9, dated after both
+    [f] = check_history(load_project(tmp_path, p), "d1")
+    assert f.kind == "numbrijarjestus" and f.file.endswith("kaskkirjad/d1.yaml")
+    assert "nr 7 (10.12.2025) on dateeritud hiljem kui suurema numbriga nr 9 (14.01.2025, " in f.message
 
 
 def test_new_directive_whose_number_does_not_fit(tmp_path):
-    """A signed directive not yet recorded: its number and date join the year's sequence."""
+    """A signed directive not yet recorded: its number and date join the year's sequence, and
+    of the two it is the one reported (it comes after everything recorded)."""
     p = small_project()
     p["ledger"] = _ledger(EARLIER)
     p["directives"]["d1"].update(number=3, kuupaev="01.07.2025")
     [f] = check_history(load_project(tmp_path, p), "d1")
-    assert f.kind == "numbrijarjestus" and f.file.endswith("ajalugu.yaml")
-    assert "nr 5 (01.06.2025)" in f.message and "väiksema numbriga nr 3" in f.message
+    assert f.kind == "numbrijarjestus" and f.file.endswith("kaskkirjad/d1.yaml")
+    assert "nr 3 (01.07.2025) on dateeritud hiljem kui suurema numbriga nr 5 (01.06.2025, " in f.message
 
 
 def test_new_directive_reusing_a_number(tmp_path):

@@ -31,11 +31,10 @@ Pure: no I/O. User-facing messages are Estonian.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -51,9 +50,9 @@ from .definitions.model import (
     LedgerDirective,
     Revocation,
     number_key,
-    running_number,
     same_number,
 )
+from .definitions.numbering import sequence_warnings
 from .errors import Problem, RecordError, RecordRefused
 from .estonian import (
     QuoteStyle,
@@ -317,88 +316,6 @@ def revocation_phrase_for(
 def revocations_of(groups: Iterable[RevocationGroup]) -> tuple[Revocation, ...]:
     """The explicit revocations to store with a directive when it is recorded."""
     return tuple(p.as_revocation() for g in groups for p in g.parts)
-
-
-# --- checks (the ledger's own errors: definitions.ledger.validate_ledger) ------------------
-
-SEQUENCE_TOLERANCE_DAYS = 45
-
-
-def sequence_warnings(ledger: Ledger) -> list[Message]:
-    """Dates that do not fit the year's numbering (a likely typo), for the checks to report.
-
-    Two tests per year and series, on the running part of the numbers (the last digit group:
-    "3-1/61-2" runs in the series "3-1/61-"; plain numbers have one series): a higher number
-    dated before a lower one;
-    and, with at least four directives that year, a date far (> SEQUENCE_TOLERANCE_DAYS) from
-    what the year's numbering rate predicts (e.g. nr 80 dated 14.11.2025 between nr 68 of
-    28.04.2025 and nr 182 of 26.11.2025). Warnings, not errors: the register may be right.
-    """
-    out: list[Message] = []
-    years: dict[tuple[int, str], list[LedgerDirective]] = defaultdict(list)
-    running: dict[int, int] = {}  # id(d) -> the running part of its number
-    for d in ledger:
-        part = running_number(d.number)
-        if part is not None and part[1] > 0:
-            years[(d.date.year, part[0])].append(d)
-            running[id(d)] = part[1]
-    for (year, _series), ds in sorted(years.items()):
-        ds.sort(key=lambda d: (running[id(d)], d.date))
-        for a, b in zip(ds, ds[1:], strict=False):
-            if b.date < a.date:
-                out.append(
-                    (
-                        f"Käskkiri nr {b.number} ({format_date(b.date)}) on dateeritud varem kui "
-                        f"väiksema numbriga nr {a.number} ({format_date(a.date)}): "
-                        "kontrolli kuupäeva ja numbrit.",
-                        b.source,
-                    )
-                )
-        if len(ds) < 4:
-            continue
-        start = date(year, 1, 1)
-        day_of = {id(d): (d.date - start).days + 1 for d in ds}
-        rate = statistics.median(running[id(d)] / day_of[id(d)] for d in ds)
-        for d in ds:
-            expected_day = running[id(d)] / rate
-            if abs(expected_day - day_of[id(d)]) <= SEQUENCE_TOLERANCE_DAYS:
-                continue
-            expected = start + timedelta(days=round(expected_day) - 1)
-            i = ds.index(d)
-            low = ds[i - 1].date if i > 0 else start
-            high = ds[i + 1].date if i + 1 < len(ds) else date(year, 12, 31)
-            guess = _month_typo(d.date, expected_day, start, low, high)
-            hint = f" (kas {format_date(guess)}?)" if guess else ""
-            out.append(
-                (
-                    f"Käskkirja nr {d.number} kuupäev {format_date(d.date)} ei sobi {year}. aasta "
-                    f"numbrite järjestusega: numbri järgi oleks oodatud umbes "
-                    f"{format_date(expected)}{hint}. Kontrolli kuupäeva ja numbrit.",
-                    d.source,
-                )
-            )
-    return out
-
-
-def _month_typo(
-    actual: date, expected_day: float, start: date, low: date, high: date
-) -> date | None:
-    """The same day in another month that fits between the neighbouring numbers' dates and is
-    closest to the expected day (a mistyped month is the commonest such error)."""
-    best: tuple[float, date] | None = None
-    for month in range(1, 13):
-        if month == actual.month:
-            continue
-        try:
-            candidate = actual.replace(month=month)
-        except ValueError:
-            continue
-        if not low <= candidate <= high:
-            continue
-        off = abs((candidate - start).days + 1 - expected_day)
-        if off <= SEQUENCE_TOLERANCE_DAYS and (best is None or off < best[0]):
-            best = (off, candidate)
-    return best[1] if best else None
 
 
 # --- recording --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """History: the ledger is consistent, numbers rise with dates, the directive agrees with its entry.
 
-The ledger's own rules live in `history` (`validate_ledger`, `sequence_warnings`); this module
+The ledger's own rules live with its definitions (`validate_ledger`; `sequence_warnings`, the
+numbering order, in definitions/numbering.py), reached through `history`; this module
 turns their messages into findings and adds what only the pair (ledger, directive) can show:
 a recorded directive whose annexes, title or point 2 differ from its file, and a new
 directive's number that does not fit the year's numbering.
