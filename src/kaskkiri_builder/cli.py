@@ -355,6 +355,96 @@ def schema(
         raise typer.Exit(1) from None
 
 
+# --- kaskkiri uus: a new post or directive from the key declarations (scaffold.py) -------------
+
+uus_app = typer.Typer(
+    rich_markup_mode="markdown",
+    no_args_is_help=True,
+    help=(
+        "Alusta uut ametikohta või käskkirja: kirjuta kommenteeritud YAML-fail kõigi kohustuslike "
+        "võtmetega. Kohad <TÄIDA> täida ise; kuni mõni on alles, faili ei loeta."
+    ),
+)
+app.add_typer(uus_app, name="uus")
+
+AsendaOpt = typer.Option(False, "--asenda", help="Kirjuta olemasolev fail üle (senine sisu kaob).")
+YksusOpt = typer.Option(None, "--yksus", help="Struktuuriüksuse id failist organisatsioon.yaml.")
+
+
+def _write_new(project: Project, kind: str, new_id: str, replace: bool, text_for) -> None:
+    """Check the id, read what exists, write the file; one message on failure."""
+    from .ids import check_post_id
+    from .scaffold import read_known, unfilled_lines, write_new
+
+    folder = "ametikohad" if kind == "ametikoht" else "kaskkirjad"
+    try:
+        checked = check_post_id(new_id) if kind == "ametikoht" else check_directive_id(new_id)
+        with _exclusive(project, f"uus {kind} {checked}"):
+            text = text_for(read_known(project.definitions), checked)
+            path = project.definitions / folder / f"{checked}.yaml"
+            write_new(path, text, str(path.relative_to(project.root)), replace=replace)
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Valmis: {_rel(path)}")
+    left = unfilled_lines(text)
+    if left:
+        typer.echo(f"Täida kohad <TÄIDA> (read {', '.join(map(str, left))}); seni faili ei loeta.")
+
+
+@uus_app.command("ametikoht")
+def uus_ametikoht(
+    ametikoht: str = typer.Argument(..., help="Uue ametikoha id, s.t faili nimi kaustas "
+                                    "definitions/ametikohad/ (näiteks noustaja-12)."),
+    yksus: str | None = YksusOpt,
+    juht: str | None = typer.Option(None, "--juht", help="Vahetu juhi ametikoha id."),
+    asenda: bool = AsendaOpt,
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Kirjuta uue ametikoha fail definitions/ametikohad/AMETIKOHT.yaml.
+
+    Failis on kõik kohustuslikud võtmed ja kasulikumad valikulised võtmed kommentaarina, iga
+    võtme kohal selle selgitus. Ilma --yksus ja --juht võtmeta jääb nende kohale <TÄIDA> ja
+    kommentaar loetleb olemasolevad üksused ja sobivad juhid. Olemasolevat faili ei muudeta,
+    välja arvatud --asenda korral.
+    """
+    from .scaffold import pick_post, pick_unit, post_text
+
+    def text(known, post_id: str) -> str:
+        unit = pick_unit(known, yksus) if yksus is not None else None
+        manager = pick_post(known, juht) if juht is not None else None
+        return post_text(known, post_id, unit, manager)
+
+    _write_new(_project(projekt), "ametikoht", ametikoht, asenda, text)
+
+
+@uus_app.command("kaskkiri")
+def uus_kaskkiri(
+    kaskkiri: str = typer.Argument(..., help="Uue käskkirja id, s.t faili nimi kaustas "
+                                   "definitions/kaskkirjad/ (näiteks 2026-03)."),
+    yksus: str | None = YksusOpt,
+    lisad: str | None = typer.Option(None, "--lisad", help="Lisade ametikohad järjekorras, komadega "
+                                     "eraldatult (näiteks noustaja-9,noustaja-10)."),
+    asenda: bool = AsendaOpt,
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Kirjuta uue käskkirja eelnõu fail definitions/kaskkirjad/KASKKIRI.yaml.
+
+    Eelnõul pole numbrit ega kuupäeva (need kirjutab kaskkiri record). Õiguslik alus ja
+    allkirjastaja võetakse viimasest käskkirjast; ilma --yksus ja --lisad võtmeta jääb nende
+    kohale <TÄIDA> ja kommentaar loetleb olemasolevad üksused ja ametijuhendiga ametikohad.
+    Olemasolevat faili ei muudeta, välja arvatud --asenda korral.
+    """
+    from .scaffold import directive_text, pick_annexes, pick_unit
+
+    def text(known, directive_id: str) -> str:
+        unit = pick_unit(known, yksus) if yksus is not None else None
+        annexes = pick_annexes(known, lisad) if lisad is not None else []
+        return directive_text(known, directive_id, unit, annexes)
+
+    _write_new(_project(projekt), "kaskkiri", kaskkiri, asenda, text)
+
+
 def _rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

@@ -1,4 +1,4 @@
-"""Directive ids as they arrive from the user, checked before they name a file or a folder.
+"""Directive and post ids as they arrive from the user, checked before they name a file or a folder.
 
 An id becomes `definitions/kaskkirjad/<id>.yaml`, `output/<id>/` and `arhiiv/<id>/`; `..` or
 `x;rm -rf` there would reach outside those folders, so the id is refused where it enters.
@@ -17,14 +17,23 @@ _ID_RE = re.compile(ID_PATTERN)
 
 def check_directive_id(text: str) -> str:
     """`text` unchanged when it is a valid directive id; otherwise a DefinitionError."""
+    return _check_id(text, "käskkirja id", "2026-02", "definitions/kaskkirjad/")
+
+
+def check_post_id(text: str) -> str:
+    """`text` unchanged when it is a valid post id (a file name in ametikohad/); otherwise a
+    DefinitionError."""
+    return _check_id(text, "ametikoha id", "noustaja-12", "definitions/ametikohad/")
+
+
+def _check_id(text: str, what: str, example: str, folder: str) -> str:
     if _ID_RE.fullmatch(text):
         return text
     raise DefinitionError(
-        f"käskkirja id {text!r} ei sobi: id võib sisaldada ainult väiketähti a–z, numbreid ja "
+        f"{what} {text!r} ei sobi: id võib sisaldada ainult väiketähti a–z, numbreid ja "
         f"sidekriipse ning peab algama tähe või numbriga (muster ^{ID_PATTERN}$), näiteks "
-        f'"2026-02". Id on faili nimi kaustas definitions/kaskkirjad/ ilma laiendita .yaml.'
+        f'"{example}". Id on faili nimi kaustas {folder} ilma laiendita .yaml.'
     )
-
 
 
 def check_directive_number(text: str) -> str:

@@ -23,6 +23,10 @@ from ruamel.yaml.reader import ReaderError
 from ..errors import Problem
 from .strict import Refused, strict_yaml
 
+#: What `kaskkiri uus` writes where a value is still to be given (scaffold.py). A file that
+#: still holds it is not read: a half-filled file must not pass for a plausible document.
+PLACEHOLDER = "<TÄIDA>"
+
 #: A definitions file is a few kilobytes; ruamel's scanner is quadratic (8 MB took 26 s).
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -156,7 +160,32 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
         return None, [Problem("andmed on liiga sügavalt pesastatud. Lihtsusta faili ülesehitust.", name)]
     if data is None:
         data = CommentedMap()
+    unfilled = placeholder_problems(data, name)
+    if unfilled:
+        return None, unfilled
     return YamlDoc(path, name, data), []
+
+
+def placeholder_problems(data: Any, name: str) -> list[Problem]:
+    """One problem for each value that still holds `PLACEHOLDER`, with its line and key."""
+    out: list[Problem] = []
+
+    def walk(node: Any, key: object, line0: int | None) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k, line_of_key(node, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, key, line_of_item(node, i))
+        elif isinstance(node, str) and PLACEHOLDER in node:
+            where = f' (võti "{key}")' if key is not None else ""
+            out.append(Problem(
+                f"täitmata koht {PLACEHOLDER}{where}. Kirjuta selle asemel õige väärtus (rea kohal "
+                "olev kommentaar ütleb, mis sinna käib) või kustuta rida, kui võti pole kohustuslik.",
+                name, None if line0 is None else line0 + 1))
+
+    walk(data, None, None)
+    return out
 
 
 def ids_in(path: Path) -> set[str]:
