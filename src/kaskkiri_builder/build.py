@@ -271,7 +271,7 @@ def _final(source: Project, directive_id: str, final: Final, base: Path,
     from .checks.run import run_checks
 
     findings = run_checks(signed, directive_id)  # what `kaskkiri check` reports, spelling too
-    errors = [f for f in findings if f.severity is Severity.VIGA]
+    errors = [f for f in findings if f.severity is Severity.VIGA and f.accepted is None]
     entries: dict[str, object] = {"final": True}
     if errors and final.allow_errors is None:
         raise FinalRefused([

@@ -171,8 +171,10 @@ def _final_option(nr: str | None, kuupaev: str | None, reason: str | None, unnum
 def _summary(findings) -> str:
     from .checks.findings import Severity
 
-    n = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    return f"vigu {n[Severity.VIGA]}, hoiatusi {n[Severity.HOIATUS]}, teateid {n[Severity.INFO]}"
+    n = {s: sum(1 for f in findings if f.severity is s and f.accepted is None) for s in Severity}
+    accepted = sum(1 for f in findings if f.accepted is not None)
+    tail = f", aktsepteeritud {accepted}" if accepted else ""
+    return f"vigu {n[Severity.VIGA]}, hoiatusi {n[Severity.HOIATUS]}, teateid {n[Severity.INFO]}{tail}"
 
 
 @app.command()
@@ -220,10 +222,11 @@ def check(
         for f in findings:
             place = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
             annex = f"lisa {f.annex}" if f.annex else "käskkiri"
-            typer.echo(f"{f.severity.value:8} {annex:9} {place}  [{f.kind}] {f.message}")
+            accepted = f" (aktsepteeritud: {f.accepted})" if f.accepted is not None else ""
+            typer.echo(f"{f.severity.value:8} {annex:9} {place}  [{f.kind}] {f.message}{accepted}")
         typer.echo(f"Leide {len(findings)}: {_summary(findings)}.")
     failing = {Severity.VIGA, Severity.HOIATUS} if strict else {Severity.VIGA}
-    if any(f.severity in failing for f in findings):
+    if any(f.severity in failing and f.accepted is None for f in findings):
         raise typer.Exit(1)
 
 

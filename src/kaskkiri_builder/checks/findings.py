@@ -50,6 +50,7 @@ class Finding:
     annex: int | None = None  # the annex (Lisa N) the text shows in, if any
     subject: str | None = None  # the id of the post, clause, directive or unit it is about
     quotes: tuple[Quote, ...] = ()  # the fragments the message quotes, first the main one
+    accepted: str | None = None  # a reviewer's reason when the finding is meant (accepted.py)
 
     @property
     def file(self) -> str | None:
@@ -77,6 +78,7 @@ class Finding:
             "annex": self.annex,
             "subject": self.subject,
             "quotes": [q.as_json() for q in self.quotes],
+            "accepted": self.accepted,
         }
 
 

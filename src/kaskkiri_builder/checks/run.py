@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from ..definitions.load import Source
 from ..definitions.model import Definitions
+from .accepted import apply_acceptances
 from .clauses import KIND_DRIFT, KIND_VARIANT, check_clauses
 from .common import annex_list, directive_of
 from .directive import check_directive
@@ -59,7 +60,7 @@ def run_checks(
         findings += family(defs, directive_id)
     if text_checks:
         findings += _text_findings(defs, directive_id, findings, spelling)
-    return _finish(findings)
+    return _finish(apply_acceptances(defs, directive_id, _finish(findings), text_checks and spelling))
 
 
 def _text_findings(

@@ -98,6 +98,18 @@ class NumberedLater:
     annex_text: str  # instead of "07.01.2026 käskkirjaga nr 1" in an annex's heading
 
 
+@dataclass(frozen=True, kw_only=True)
+class Acceptance:
+    """A reviewer's decision that a finding is meant (`aktsepteeritud_leiud`): the finding is
+    then listed as accepted, with the reason, and no longer counts (`check --strict`)."""
+
+    kind: str  # the finding's kind ("asendamine")
+    reason: str
+    file: str | None = None  # relative to definitions/ ("ajalugu.yaml"); None: the file it is in
+    line: int | None = None  # None: every such finding of the file
+    source: Source | None = field(default=None, compare=False)
+
+
 @dataclass(frozen=True)
 class Style:
     approval_range: RangeStyle = "sidekriips"  # point 1: "lisadele 1-11"
@@ -217,6 +229,7 @@ class Post:
     requirements: dict[str, Text] = field(default_factory=dict)  # keys of REQUIREMENT_LABELS
     rights: ClauseRef | None = None  # õigused ja vastutus
     closing: ClauseRef | None = None  # lõpurida
+    accepted: tuple[Acceptance, ...] = ()  # findings about this file a reviewer accepted
 
     @property
     def is_full(self) -> bool:
@@ -292,6 +305,7 @@ class Directive:
     retroactive_from: dt.date | None = None
     register: dict[str, str] = field(default_factory=dict)
     final: bool = False  # the documents to sign, built before the register gave a number
+    accepted: tuple[Acceptance, ...] = ()  # findings a reviewer accepted (any file: `file`)
 
     @property
     def is_draft(self) -> bool:

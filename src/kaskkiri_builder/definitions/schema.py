@@ -30,6 +30,7 @@ from .keys import (
 from .load import YamlDoc
 from .model import (
     REQUIREMENT_LABELS,
+    Acceptance,
     Agency,
     Clause,
     ClauseRef,
@@ -56,6 +57,7 @@ from .shapes import (
     DateShape,
     Flag,
     Ident,
+    LineNumber,
     Params,
     Plain,
     RefId,
@@ -290,6 +292,16 @@ def _post(f: Found) -> Post | None:
     return Post(id=f.name or "", source=f.src, **f.fields)
 
 
+ACCEPTANCE: Record[Acceptance] = Record("acceptance", "aktsepteeritud leid", (
+    Key("liik", PLAIN, 'leiu liik, nagu kaskkiri check selle nurksulgudes näitab (näiteks "asendamine")',
+        "kind", required=True),
+    Key("pohjus", PLAIN, "miks see on nii meelega (jääb leiu juurde näha)", "reason", required=True),
+    Key("fail", PLAIN, "fail kaustas definitions/ (näiteks ajalugu.yaml); puudub: see fail", "file"),
+    Key("rida", LineNumber(), "rida failis; puudub: kõik selle liigi leiud failis", "line"),
+), model=Acceptance)
+
+ACCEPTED = ListOf(ACCEPTANCE, "loetelu (liik, pohjus, fail, rida)", item_noun="aktsepteeritud leid")
+
 POST: Record[Post] = Record("post", "ametikoht", (
     Key("teenistuskoht", PLAIN, "ametikoha nimetus väikese algustähega", "title", required=True),
     Key("teenistuskoht_mitmuses", PLAIN, "ametikoha nimetus mitmuses", "title_plural"),
@@ -305,6 +317,8 @@ POST: Record[Post] = Record("post", "ametikoht", (
     Key("nouded", REQUIREMENTS, "teenistuskoha täitjale esitatavad nõuded", "requirements"),
     Key("oigused_ja_vastutus", CLAUSE_REF, "õiguste ja vastutuse klausel", "rights"),
     Key("lopurida", CLAUSE_REF, "lõpurea klausel (vaikimisi lopurida)", "closing"),
+    Key("aktsepteeritud_leiud", ACCEPTED, "selle faili leiud, mis on meelega nii (kaskkiri check "
+        "näitab neid aktsepteerituna)", "accepted"),
 ), build=_post)
 
 # --- kaskkirjad/*.yaml ----------------------------------------------------------------------------
@@ -362,6 +376,8 @@ DIRECTIVE: Record[Directive] = Record("directive", "käskkiri", (
     Key("joustumine", ENTRY, "jõustumine (kuupaev, tagasiulatuvalt)", None),
     Key("allkirjastaja", SIGNATORY, "allkirjastaja (nimi, ametinimetus, alus)", "signatory", required=True),
     Key("registreerimine", REGISTER, "dokumendiregistri väljad", "register"),
+    Key("aktsepteeritud_leiud", ACCEPTED, "leiud, mis on meelega nii (fail ja rida: kus leid on)",
+        "accepted"),
 ), build=_directive)
 
 # --- reading the files ----------------------------------------------------------------------------

@@ -175,6 +175,23 @@ class RegisterNumber(Shape[str]):
         return {"anyOf": [{"type": "integer", "minimum": 0}, text]}
 
 
+@dataclass(frozen=True)
+class LineNumber(Shape[int]):
+    """A line of a file: a whole number from 1."""
+
+    noun: str = "rea number (näiteks 12)"
+
+    def read(self, r: Reader, node: object, at: Place) -> int | None:
+        text = str(node).strip() if isinstance(node, (int, str)) and not isinstance(node, bool) else ""
+        if not (text.isascii() and text.isdigit() and 0 < int(text) < 10**6):
+            r.wrong(at, self.noun, node)
+            return None
+        return int(text)
+
+    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
+        return {"type": "integer", "minimum": 1}
+
+
 def _any_case(word: str) -> str:
     """A regular expression matching `word` in any letter case (JSON Schema has no flags)."""
     return "".join(

@@ -151,7 +151,7 @@ def severity_label(severity: Severity) -> str:
 
 
 def severity_counts(findings: list[Finding]) -> list[SeverityCount]:
-    counts = Counter(f.severity for f in findings)
+    counts = Counter(f.severity for f in findings if f.accepted is None)  # accepted ones do not count
     return [SeverityCount(SEVERITY_LABEL[s], SEVERITY_PLURAL[s], counts.get(s, 0)) for s in SEVERITY_ORDER]
 
 
