@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
 
+import kaskkiri_builder
 from kaskkiri_builder import cli, cli_language
 
 ENGLISH = re.compile(
@@ -21,19 +23,26 @@ ENGLISH = re.compile(
 )
 
 
+# The subprocess runs the package this test process imported (not whatever is installed).
+_SRC = str(Path(kaskkiri_builder.__file__).resolve().parent.parent)
+
+
 def run(*args: str) -> str:
-    r = subprocess.run([sys.executable, "-m", "kaskkiri_builder", *args], capture_output=True,
-                       text=True, env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "COLUMNS": "200"})
+    r = subprocess.run([sys.executable, "-m", "kaskkiri_builder", *args], capture_output=True, text=True,
+                       env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "COLUMNS": "200", "PYTHONPATH": _SRC})
     assert "Traceback" not in r.stderr
     return r.stdout + r.stderr
 
 
 def commands() -> list[str]:
+    """Every command, a sub-app's commands too ("klauslid kasutus")."""
     group = typer.main.get_command(cli.app)
     assert isinstance(group, typer.core.TyperGroup)
     names = sorted(group.commands)
     assert {"build", "check", "record", "review"} <= set(names)
-    return names
+    subs = [f"{name} {sub}" for name in names if isinstance(cmd := group.commands[name], typer.core.TyperGroup)
+            for sub in sorted(cmd.commands)]
+    return sorted(names + subs)
 
 
 def english_in(text: str) -> list[str]:
@@ -51,7 +60,7 @@ def test_the_top_help_is_estonian() -> None:
 
 @pytest.mark.parametrize("command", commands())
 def test_every_command_help_is_estonian(command: str) -> None:
-    out = run(command, "--help")
+    out = run(*command.split(), "--help")
     assert f"Kasutus: kaskkiri {command} [VÕTMED]" in out
     assert "Võtmed" in out and "Näita seda abiteksti ja lõpeta." in out
     assert english_in(out) == [], out

@@ -448,6 +448,77 @@ def uus_kaskkiri(
     _write_new(_project(projekt), "kaskkiri", kaskkiri, asenda, text)
 
 
+# --- shared clauses and the job descriptions in force (issue 14) --------------------------------
+
+klauslid_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    suggest_commands=False,  # as the main app: Typer's suggestion is English
+    help="Ühised klauslid (definitions/klauslid/*.yaml): kus neid kasutatakse.",
+)
+app.add_typer(klauslid_app, name="klauslid")
+
+
+def _report(lines: list[str], note: str | None, data: dict[str, object] | None) -> None:
+    """Plain text and a note on stderr, or JSON (`data`) alone."""
+    import json
+
+    if data is not None:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo("\n".join(lines))
+    if note:
+        _err(f"Märkus: {note}")
+
+
+@klauslid_app.command("kasutus")
+def klauslid_kasutus(
+    klausel: str = typer.Argument(..., help="Klausli id kaustast definitions/klauslid/ (näiteks ulesanne-kriisid)."),
+    json_: bool = typer.Option(False, "--json", help="Väljasta tulemus JSON-ina."),
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Näita, kes ühist klauslit kasutab: enne klausli muutmist näed, keda muudatus puudutab.
+
+    Loetleb ametikohad, mis klauslile viitavad (lisa punkt, parameetrid, fail ja rida), eelnõud,
+    mille lisad seda kasutavad, ning registreeritud käskkirjad, mille kinnitatud ametijuhendid
+    seda kasutasid (arhiivi järgi: arhiiv/<käskkiri>/definitions/).
+    """
+    from .recorded import current_and_signed
+    from .usage import clause_usage, usage_json, usage_lines, usage_note
+
+    try:
+        defs, signed = current_and_signed(_project(projekt).root)
+        usage = clause_usage(defs, klausel, signed)
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    _report(usage_lines(usage), usage_note(usage), usage_json(usage) if json_ else None)
+
+
+@app.command()
+def ulevaade(
+    json_: bool = typer.Option(False, "--json", help="Väljasta tulemus JSON-ina."),
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Näita kehtivaid ametijuhendeid, mille tekst erineb praegustest definitsioonidest.
+
+    See on järgmise käskkirja järjekord: iga registreeritud käskkirjaga kinnitatud ja veel
+    kehtiv ametijuhend võrreldakse allkirjastamisaegse tekstiga (arhiiv/<käskkiri>/definitions/),
+    rühmitatuna muutunud ühise klausli järgi; eraldi rühmad on ametikoha oma tekst ning
+    kaotatud või eemaldatud ametikohad. Võrreldakse teksti, mitte Wordi faile.
+    """
+    from .drift import overview, overview_json, overview_lines, overview_note
+    from .recorded import current_and_signed
+
+    try:
+        defs, signed = current_and_signed(_project(projekt).root)
+        view = overview(defs, signed)
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    _report(overview_lines(view), overview_note(view), overview_json(view) if json_ else None)
+
+
 def _rel(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
