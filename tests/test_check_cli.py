@@ -18,6 +18,9 @@ def test_check_reports_the_published_defects_as_json(cli, example):
     assert ("kirjavahemargid", 8) in kinds  # "Telefoni-ja"
     assert ("eritingimused", 4) in kinds
     assert ("loetelu_tekst", 1) in kinds  # the missing comma
+    # grammar: the two published slips of Lisa 2, and nothing else in the example
+    grammar = sorted((f["annex"], f["quotes"][0]["written"]) for f in findings if f["kind"] == "grammatika")
+    assert grammar == [(2, "Valdab eesti keele oskus"), (2, "psühholoogilisest esmaabis")]
     spelled = [f for f in findings if f["kind"] == "oigekiri" and "püsitatud" in f["message"]]
     assert spelled and all(f["file"].startswith("arhiiv/2026-01/definitions/") for f in spelled)
     # structured: what it is about and the words, without reading the message

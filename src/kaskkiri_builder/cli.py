@@ -188,10 +188,10 @@ def check(
 
     Leiab muu hulgas: vahetu juhi ja alluvate ning asendamiste vastuolud, avaliku võimu märke ja
     eritingimuste vead (ametnik/töötaja), ühistest klauslitest kõrvale kalduva teksti,
-    õigekirja- ja kirjavahemärgivead, keeletasemed väljaspool A1–C2, pealkirja ja lisade
-    vastuolud ning ajaloo vead. Iga leiu juures on raskusaste (viga / hoiatus / info), fail ja
-    rida, lisa ning mida kirjutada selle asemel. Väljumiskood on 1, kui leidub vigu
-    (--strict: ka hoiatusi).
+    õigekirja-, grammatika- (käänded, ühendverbid) ja kirjavahemärgivead, keeletasemed
+    väljaspool A1–C2, pealkirja ja lisade vastuolud ning ajaloo vead. Iga leiu juures on
+    raskusaste (viga / hoiatus / info), fail ja rida, lisa ning mida kirjutada selle asemel.
+    Väljumiskood on 1, kui leidub vigu (--strict: ka hoiatusi).
     """
     import json
 
