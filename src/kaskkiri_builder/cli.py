@@ -400,7 +400,7 @@ def uus_ametikoht(
     ametikoht: str = typer.Argument(..., help="Uue ametikoha id, s.t faili nimi kaustas "
                                     "definitions/ametikohad/ (näiteks noustaja-12)."),
     yksus: str | None = YksusOpt,
-    juht: str | None = typer.Option(None, "--juht", help="Vahetu juhi ametikoha id."),
+    juht: str | None = typer.Option(None, "--juht", help="Vahetu juhi ametikoha id (asutuse juht: asutuse-juht)."),
     asenda: bool = AsendaOpt,
     projekt: Path | None = ProjectOpt,
 ) -> None:

@@ -22,7 +22,15 @@ def check_directive_id(text: str) -> str:
 
 def check_post_id(text: str) -> str:
     """`text` unchanged when it is a valid post id (a file name in ametikohad/); otherwise a
-    DefinitionError."""
+    DefinitionError. The head's reserved id (definitions.model HEAD_ID) names no file."""
+    from .definitions.model import HEAD_ID
+
+    if text == HEAD_ID:
+        raise DefinitionError(
+            f'ametikoha id "{HEAD_ID}" on reserveeritud: see tähistab asutuse juhti '
+            '(organisatsioon.yaml "juht"), keda ametikoha failina ei kirjeldata. Asutuse juhile '
+            f'alluva ametikoha failis kirjuta "vahetu_juht: {HEAD_ID}"; uuele ametikohale vali teine id.'
+        )
     return _check_id(text, "ametikoha id", "noustaja-12", "definitions/ametikohad/")
 
 

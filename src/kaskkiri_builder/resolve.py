@@ -16,6 +16,7 @@ from . import estonian
 from .clause_text import TextRenderer, variables
 from .definitions.load import Source
 from .definitions.model import (
+    HEAD_ID,
     QUALIFIER,
     REQUIREMENT_LABELS,
     Clause,
@@ -162,6 +163,8 @@ class Resolver:
     def ref_name(self, ref: PostRef) -> str:
         if ref.name:
             return ref.name
+        if ref.post_id == HEAD_ID:  # the head of the agency: its title, as organisatsioon.yaml has it
+            return self.org.head.title
         post = self.defs.posts[ref.post_id]
         return (post.title_plural or post.title) if ref.plural else post.title
 
@@ -175,7 +178,7 @@ class Resolver:
             name = self.ref_name(ref)
             q = ref.qualifier
             if q is None:
-                q = qualify and needs_qualifier(post, self.defs.posts[ref.post_id])
+                q = qualify and post.group.needs_qualifier_for(self.defs.group_of(ref.post_id))
             parts.append(f"{name} {QUALIFIER}" if q else name)
         return estonian.capitalize_first(", ".join(parts))
 

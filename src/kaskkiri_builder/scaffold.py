@@ -26,7 +26,7 @@ from typing import Any
 from .definitions.export import kind
 from .definitions.keys import Key, ListOf, Record
 from .definitions.load import PLACEHOLDER, read_yaml
-from .definitions.model import Clause, Definitions, Directive, DutyClause, Organisation, Post, RowsClause
+from .definitions.model import HEAD_ID, Clause, Definitions, Directive, DutyClause, Organisation, Post, RowsClause
 from .definitions.schema import DIRECTIVE, POST, read_clauses, read_directive, read_organisation, read_post
 from .definitions.shapes import Choice, TextList
 from .definitions.strict import BOOLEAN_WORDS
@@ -40,6 +40,8 @@ DIRECTIVE_OPTIONAL = ("pealkiri", "kehtetuks_kaotatud_ametikohad", "joustumine",
 WIDTH = 100
 #: How many ids a comment lists before it says how many more there are.
 MAX_LISTED = 40
+#: The manager note's last line: the head of the agency is named by its reserved id.
+HEAD_NOTE = f"Kui ametikoht allub asutuse juhile (organisatsioon.yaml juht), kirjuta {HEAD_ID}."
 
 #: Values of a record to write: a text, a list of texts, or the values of a nested record.
 Values = Mapping[str, Any]
@@ -137,10 +139,12 @@ def pick_unit(known: Known, unit: str) -> str:
 
 
 def pick_post(known: Known, post: str) -> str:
-    """`post` when there is such a post file; else a DefinitionError with the nearest ids."""
-    if post in known.post_ids:
+    """`post` when there is such a post file, or the head's reserved id; else a DefinitionError
+    with the nearest ids."""
+    if post in known.post_ids or post == HEAD_ID:
         return post
-    raise DefinitionError(_unknown("--juht", "ametikohta", post, known.post_ids, False, "definitions/ametikohad/"))
+    raise DefinitionError(_unknown("--juht", "ametikohta", post, {*known.post_ids, HEAD_ID}, False,
+                                   "definitions/ametikohad/"))
 
 
 def pick_annexes(known: Known, text: str) -> list[str]:
@@ -279,9 +283,9 @@ def _manager_notes(known: Known, unit: str | None) -> list[str]:
         fits = [p for p in posts if p.id in managers or (p.subordinates and p.subordinates.refs)]
         head = "Ametikohad, mis juba on kellegi vahetu juht (id: nimetus — üksus):"
     if not fits:
-        return ["Sobivaid ametikohti pole veel; kui ametikohal pole vahetut juhti, kustuta see rida."]
+        return ["Sobivaid ametikohti pole veel; kui ametikohal pole vahetut juhti, kustuta see rida.", HEAD_NOTE]
     return [head, *_listed([_post_line(known, p) for p in sorted(fits, key=lambda p: p.id)]),
-            "Kui ametikohal pole vahetut juhti, kustuta see rida."]
+            "Kui ametikohal pole vahetut juhti, kustuta see rida.", HEAD_NOTE]
 
 
 def _modeline(file_kind: str) -> str:

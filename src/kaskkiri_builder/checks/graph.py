@@ -4,6 +4,8 @@ Only the directive's annexes are checked, and only against posts that have a job
 of their own (`Post.is_full`): a short post that is merely named has no lists, so it cannot be
 expected to name anyone back. A list entry counts as naming a post when it is that post or a
 namesake (same title in the same unit): the document cannot tell "nõustaja" posts apart either.
+The head of the agency (`HEAD_ID`) has no post file and so no lists: a post may name it without
+being named back, and it ends every chain of managers.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
-from ..definitions.model import Definitions, Post, PostRef, PostRefList
+from ..definitions.model import HEAD_ID, Definitions, Post, PostRef, PostRefList
 from ..estonian import capitalize_first
 from .common import annex_numbers, each_annex, finding, where
 from .findings import Finding, Severity
@@ -137,7 +139,12 @@ def _its_manager(defs: Definitions, post: Post) -> str:
     """What the post's "vahetu_juht" says, for a message about it."""
     if post.manager is None or not post.manager.refs:
         return "vahetut juhti pole märgitud"
-    names = ", ".join(f'"{defs.posts[r.post_id].title}"' for r in post.manager.refs if r.post_id in defs.posts)
+    head = defs.organisation.head.title
+    names = ", ".join(
+        f'"{head if r.post_id == HEAD_ID else defs.posts[r.post_id].title}"'
+        for r in post.manager.refs
+        if r.post_id in defs.posts or r.post_id == HEAD_ID
+    )
     return f"vahetu juht on {names}"
 
 

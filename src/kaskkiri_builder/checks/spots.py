@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..definitions.load import Source
-from ..definitions.model import REQUIREMENT_LABELS, Definitions, DutyClause, Post, RowsClause, Text, TextClause
+from ..definitions.model import HEAD_ID, REQUIREMENT_LABELS, Definitions, DutyClause, Post, RowsClause, Text, TextClause
 from .common import Renderer, annex_posts, directive_of
 from .findings import TextSpot
 from .lists import LISTS
@@ -156,7 +156,10 @@ def _lists(c: _Collector, post: Post, n: int) -> None:
                 c.add(ref.name, ref.source, n, f"{key}.nimetus", post.id)
                 continue
             other = c.defs.posts.get(ref.post_id)
-            if other is not None:
+            if ref.post_id == HEAD_ID:  # the head of the agency: its title in organisatsioon.yaml
+                org = c.defs.organisation
+                c.add(org.head.title, org.source, n, "juht.ametinimetus", HEAD_ID)
+            elif other is not None:
                 shown = (other.title_plural or other.title) if ref.plural else other.title
                 field = "teenistuskoht_mitmuses" if ref.plural else "teenistuskoht"
                 c.add(shown, other.source, n, field, other.id)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from ..estonian import QuoteStyle, RangeStyle, capitalize_first, format_date
 from .load import Source
@@ -21,6 +21,9 @@ DEFAULT_CLOSING = "lopurida"  # the shared clause of the annexes' last line
 DEFAULT_TITLE_ONE = "Ametijuhendi kinnitamine"  # a directive's title when it has none
 DEFAULT_TITLE_MANY = "Ametijuhendite kinnitamine"
 QUALIFIER = "(ülesannete ulatuses, mis ei seisne avaliku võimu teostamises)"  # see PostGroup
+#: The reserved id that names the head of the agency (organisatsioon.yaml `juht`) where a post id
+#: goes (`vahetu_juht: asutuse-juht`): the head has no post file, so no post file may take it.
+HEAD_ID = "asutuse-juht"
 
 
 class PostGroup(StrEnum):
@@ -76,8 +79,14 @@ class Agency:
 
 @dataclass(frozen=True)
 class Head:
+    """The head of the agency (juht): signs the directives, and a post may name it as its manager
+    or in its substitution lists by the reserved id `HEAD_ID`."""
+
     title: str  # "peadirektor"
     genitive: str  # "peadirektori"
+
+    #: The head's group for the substitution rule: an agency's head holds an ametnik post.
+    group: ClassVar[PostGroup] = PostGroup.AMETNIK
 
 
 @dataclass(frozen=True)
@@ -331,6 +340,10 @@ class Definitions:
     posts: dict[str, Post]
     directives: dict[str, Directive]
     ledger: tuple[LedgerDirective, ...] | None = None  # when definitions/ajalugu.yaml exists
+
+    def group_of(self, post_id: str) -> PostGroup:
+        """The group of what a list of posts names: the head's (`HEAD_ID`) or the post's."""
+        return self.organisation.head.group if post_id == HEAD_ID else self.posts[post_id].group
 
 
 # --- the ledger (ajalugu.yaml) ------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .keys import (
 )
 from .load import YamlDoc
 from .model import (
+    HEAD_ID,
     REQUIREMENT_LABELS,
     Acceptance,
     Agency,
@@ -307,7 +308,7 @@ POST: Record[Post] = Record("post", "ametikoht", (
     Key("teenistuskoht_mitmuses", PLAIN, "ametikoha nimetus mitmuses", "title_plural"),
     Key("struktuuriyksus", IDENT, "struktuuriüksuse id", "unit", required=True),
     Key("ametikoha_grupp", GROUP, "ametnik või töötaja", "group", required=True),
-    Key("vahetu_juht", POST_LIST, "vahetu juhi ametikoht", "manager"),
+    Key("vahetu_juht", POST_LIST, f'vahetu juhi ametikoht; asutuse juht on "{HEAD_ID}"', "manager"),
     Key("alluvad", POST_LIST, "alluvate ametikohtade loetelu", "subordinates"),
     Key("teenistuja_asendab", POST_LIST, "ametikohad, mida teenistuja asendab", "substitutes_for"),
     Key("teenistuja_asendaja", POST_LIST, "ametikohad, mis teenistujat asendavad", "substituted_by"),
@@ -411,8 +412,17 @@ def _file_name_is_an_id(doc: YamlDoc, file_id: str, what: str, problems: list[Pr
 
 
 def read_post(doc: YamlDoc, post_id: str, problems: list[Problem]) -> Post | None:
+    """The post of one file; None (after reporting) when the file takes the head's reserved id."""
     _file_name_is_an_id(doc, post_id, "ametikoha id", problems)
-    return read_file(POST, doc, problems, f"ametikoht {post_id}", post_id)
+    post = read_file(POST, doc, problems, f"ametikoht {post_id}", post_id)
+    if post_id != HEAD_ID:
+        return post
+    problems.append(doc.source().problem(
+        f'faili nimi "{doc.path.name}" on reserveeritud: "{HEAD_ID}" tähistab asutuse juhti '
+        '(organisatsioon.yaml "juht"), keda ametikoha failina ei kirjeldata. Kustuta see fail ja '
+        f'kirjuta asutuse juhile alluvate ametikohtade failidesse "vahetu_juht: {HEAD_ID}"; kui see '
+        'on mõni muu ametikoht, nimeta fail ümber (näiteks "asedirektor.yaml").'))
+    return None
 
 
 def read_directive(doc: YamlDoc, directive_id: str, problems: list[Problem]) -> Directive | None:

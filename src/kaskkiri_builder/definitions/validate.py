@@ -12,7 +12,20 @@ from collections.abc import Iterable, Mapping
 
 from ..errors import Problem
 from .load import Source
-from .model import Clause, Definitions, Directive, DutyClause, Post, PostRefList, RowsClause, TextClause
+from .model import (
+    HEAD_ID,
+    Clause,
+    Definitions,
+    Directive,
+    DutyClause,
+    Post,
+    PostRef,
+    PostRefList,
+    RowsClause,
+    TextClause,
+)
+
+HEAD_NAMED = f'"{HEAD_ID}" tähistab asutuse juhti (organisatsioon.yaml "juht"), kellel pole ametikoha faili'
 
 
 def unknown_reference(what: str, name: str, known: Iterable[str]) -> str:
@@ -49,8 +62,9 @@ def _post(defs: Definitions, post: Post, unreadable: set[str], broken: set[str])
     problems: list[Problem] = []
     if post.unit and post.unit not in units:
         problems.append(post.source.problem(unknown_reference("struktuuriüksusele", post.unit, units)))
-    for lst in (post.manager, post.subordinates, post.substitutes_for, post.substituted_by):
-        problems += _list(defs.posts, lst, unreadable)
+    for lst, head in ((post.manager, True), (post.subordinates, False), (post.substitutes_for, True),
+                      (post.substituted_by, True)):
+        problems += _list(defs.posts, lst, unreadable, head)
     for duty in post.duties:
         if duty.clause_id is not None:
             problems += _clause(defs.clauses, broken, duty.clause_id, duty.source, DutyClause,
@@ -64,13 +78,17 @@ def _post(defs: Definitions, post: Post, unreadable: set[str], broken: set[str])
     return problems
 
 
-def _list(posts: Mapping[str, Post], lst: PostRefList | None, unreadable: set[str]) -> list[Problem]:
+def _list(posts: Mapping[str, Post], lst: PostRefList | None, unreadable: set[str], head: bool) -> list[Problem]:
+    """The posts a list names exist; the head of the agency may be named where `head` allows."""
     problems: list[Problem] = []
     for ref in lst.refs if lst is not None else ():
-        if ref.post_id in unreadable:
+        if ref.post_id == HEAD_ID:
+            problems += _head_ref(ref, head)
+        elif ref.post_id in unreadable:
             continue
-        if ref.post_id not in posts:
-            problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
+        elif ref.post_id not in posts:
+            known = [*posts, HEAD_ID] if head else list(posts)
+            problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, known)))
         elif ref.plural and not posts[ref.post_id].title_plural:
             problems.append(
                 ref.source.problem(
@@ -79,6 +97,19 @@ def _list(posts: Mapping[str, Post], lst: PostRefList | None, unreadable: set[st
                 )
             )
     return problems
+
+
+def _head_ref(ref: PostRef, allowed: bool) -> list[Problem]:
+    """The head of the agency in a list of posts: never a subordinate, never in plural."""
+    if not allowed:
+        return [ref.source.problem(
+            f'{HEAD_NAMED}; asutuse juht ei saa olla alluv. Kustuta "{HEAD_ID}" alluvate '
+            f'hulgast; kui see ametikoht allub asutuse juhile, kirjuta "vahetu_juht: {HEAD_ID}".')]
+    if ref.plural:
+        return [ref.source.problem(
+            f'"mitmuses: true", aga {HEAD_NAMED} ega mitmuse nimetust. Kustuta "mitmuses" '
+            '(või anna kirjele "nimetus").')]
+    return []
 
 
 def _clause(
@@ -103,6 +134,10 @@ def _directive(defs: Definitions, directive: Directive, unreadable: set[str]) ->
         problems.append(directive.source.problem(unknown_reference("struktuuriüksusele", directive.unit, units)))
     seen: dict[str, int] = {}
     for n, ref in enumerate(directive.annexes, start=1):
+        if ref.post_id == HEAD_ID:
+            problems.append(ref.source.problem(
+                f"{HEAD_NAMED} ega ametijuhendit, seega ei saa seda lisana kinnitada. Kustuta see rida."))
+            continue
         if ref.post_id in unreadable:
             continue
         if ref.post_id not in posts:
@@ -125,7 +160,10 @@ def _directive(defs: Definitions, directive: Directive, unreadable: set[str]) ->
                 )
             )
     for ref in directive.abolished:
-        if ref.post_id not in posts:
+        if ref.post_id == HEAD_ID:
+            problems.append(ref.source.problem(
+                f"{HEAD_NAMED}, seega ei saa seda ametikohta kaotada. Kustuta see rida."))
+        elif ref.post_id not in posts:
             problems.append(ref.source.problem(unknown_reference("ametikohale", ref.post_id, posts)))
         elif ref.post_id in seen:
             problems.append(ref.source.problem(
@@ -138,7 +176,7 @@ def _directive(defs: Definitions, directive: Directive, unreadable: set[str]) ->
 def _naming_abolished(defs: Definitions, directive: Directive, approved: Mapping[str, int]) -> list[Problem]:
     """An annex must not name as manager or substitute a post that the same directive abolishes:
     the signed job description would point at a post that no longer exists."""
-    gone = {ref.post_id for ref in directive.abolished}
+    gone = {ref.post_id for ref in directive.abolished} - {HEAD_ID}  # the head: reported above
     problems: list[Problem] = []
     for post_id, n in approved.items():
         post = defs.posts[post_id]

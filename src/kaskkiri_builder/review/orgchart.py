@@ -3,7 +3,8 @@
 Drawn from the definitions alone, so a reviewer sees whether the managers and substitutes that
 the annexes name fit together. A layered layout: a post's row is its depth in the manager chain;
 a wide row wraps onto several lines on one grid, and manager edges run down the gaps of that grid
-so they never cross a node. Substitution edges are dashed curves under the nodes.
+so they never cross a node. Substitution edges are dashed curves under the nodes. The head of the
+agency (`HEAD_ID`), when a drawn post reports to it, is a box of its own in the top row.
 Deterministic: the same definitions give the same bytes.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .. import estonian
-from ..definitions.model import Definitions, Directive, Post, PostRefList
+from ..definitions.model import HEAD_ID, Definitions, Directive, Post, PostRefList
 
 NODE_W = 196
 NODE_H = 76
@@ -40,6 +41,7 @@ class Node:
     annex: int | None  # the directive's annex number, when the directive approves this post
     outside: bool  # not in the directive's unit (a manager from a parent unit, say)
     abolished: bool = False  # the directive abolishes the post (kehtetuks_kaotatud_ametikohad)
+    head: bool = False  # the head of the agency, not a post (`head_post`)
     x: float = 0.0
     y: float = 0.0
     line: int = 0
@@ -58,11 +60,18 @@ def _refs(lst: PostRefList | None) -> list[str]:
     return [r.post_id for r in lst.refs] if lst is not None else []
 
 
+def head_post(defs: Definitions) -> Post:
+    """The head of the agency as the chart draws it: a box like a post's, with the head's title."""
+    head = defs.organisation.head
+    return Post(id=HEAD_ID, title=head.title, unit="", group=head.group, source=defs.organisation.source)
+
+
 def managers(defs: Definitions) -> dict[str, str]:
-    """post → its manager: `vahetu_juht`, else whoever lists the post among `alluvad`."""
+    """post → its manager: `vahetu_juht` (a post or the head, `HEAD_ID`), else whoever lists the
+    post among `alluvad`."""
     out: dict[str, str] = {}
     for pid, post in sorted(defs.posts.items()):
-        refs = [r for r in _refs(post.manager) if r in defs.posts and r != pid]
+        refs = [r for r in _refs(post.manager) if (r in defs.posts or r == HEAD_ID) and r != pid]
         if refs:
             out[pid] = refs[0]
     for pid, post in sorted(defs.posts.items()):
@@ -76,7 +85,8 @@ def chart_posts(defs: Definitions, directive: Directive, gone: Collection[str] =
     """The posts drawn: the directive's unit (and its sub-units), its annexes, and their managers.
 
     `gone`: posts abolished by an earlier directive (their files may stay for the history); they
-    are left out unless the directive names them or a drawn post still reports to them.
+    are left out unless the directive names them or a drawn post still reports to them. The head
+    of the agency is not a post: `layout` adds it.
     """
     units = defs.organisation.subunits(directive.unit)
     chosen = {pid for pid, p in defs.posts.items() if p.unit in units and pid not in gone}
@@ -88,7 +98,7 @@ def chart_posts(defs: Definitions, directive: Directive, gone: Collection[str] =
             seen.add(pid)
             pid = boss[pid]
             chosen.add(pid)
-    return sorted(chosen)
+    return sorted(chosen - {HEAD_ID})
 
 
 def substitutions(defs: Definitions, posts: set[str]) -> dict[tuple[str, str], set[str]]:
@@ -101,7 +111,7 @@ def substitutions(defs: Definitions, posts: set[str]) -> dict[tuple[str, str], s
         key = (sub, subbed) if sub < subbed else (subbed, sub)
         out.setdefault(key, set()).add(f"{sub}>{subbed}")
 
-    for pid in sorted(posts):
+    for pid in sorted(posts & set(defs.posts)):  # the head has no lists of its own
         post = defs.posts[pid]
         for other in _refs(post.substitutes_for):
             add(pid, other)
@@ -115,17 +125,22 @@ def layout(
 ) -> tuple[list[Node], float, float]:
     """Nodes with positions, and the drawing's width and height."""
     ids = chart_posts(defs, directive, gone)
+    every = managers(defs)
+    posts = dict(defs.posts)
+    if any(every.get(p) == HEAD_ID for p in ids):  # the head tops the chart: a root of its own
+        posts[HEAD_ID] = head_post(defs)
+        ids = [HEAD_ID, *ids]
     idset = set(ids)
     annex_of = {r.post_id: n for n, r in enumerate(directive.annexes, start=1)}
     abolished = {r.post_id for r in directive.abolished}
     units = defs.organisation.subunits(directive.unit)
-    boss = {p: m for p, m in managers(defs).items() if p in idset and m in idset}
+    boss = {p: m for p, m in every.items() if p in idset and m in idset}
     children: dict[str, list[str]] = {}
     for p, m in boss.items():
         children.setdefault(m, []).append(p)
 
     def order(pid: str) -> tuple:
-        post = defs.posts[pid]
+        post = posts[pid]
         return (annex_of.get(pid, 10_000), post.title, pid)
 
     # Roots: no manager among the drawn posts, or caught in a manager cycle.
@@ -161,13 +176,14 @@ def layout(
         x0 = (width - (per_line * (NODE_W + GAP_X) - GAP_X)) / 2
         for i, pid in enumerate(row):
             line, slot = divmod(i, MAX_PER_LINE)
-            post = defs.posts[pid]
+            post = posts[pid]
             nodes[pid] = Node(
                 post=post,
                 depth=depth_of[pid],
                 annex=annex_of.get(pid),
-                outside=post.unit not in units,
+                outside=post.unit not in units and pid != HEAD_ID,
                 abolished=pid in abolished,
+                head=pid == HEAD_ID,
                 x=x0 + slot * (NODE_W + GAP_X),
                 y=top + line * (NODE_H + LINE_GAP),
                 line=line,
@@ -248,6 +264,8 @@ def _node_svg(n: Node, unit_name: str) -> str:
     post = n.post
     group = post.group.code
     classes = ["node", group]
+    if n.head:
+        classes.append("head")
     if n.annex is not None:
         classes.append("in-directive")
     if n.outside:
@@ -255,6 +273,8 @@ def _node_svg(n: Node, unit_name: str) -> str:
     if n.abolished:
         classes.append("abolished")
     tip = f"{estonian.capitalize_first(post.title)} ({post.id}); {post.group.value}; {unit_name}"
+    if n.head:
+        tip = f"{estonian.capitalize_first(post.title)} ({post.id}); asutuse juht"
     if n.annex is not None:
         tip += f"; käskkirja lisa {n.annex}"
     if n.abolished:
