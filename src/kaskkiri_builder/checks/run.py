@@ -24,6 +24,7 @@ from .graph import check_graph
 from .groups import KIND_SPECIAL, check_groups
 from .history_checks import check_history
 from .lists import check_lists
+from .param_outliers import check_param_outliers
 from .punctuation import KIND as KIND_PUNCTUATION
 from .punctuation import KIND_FULL_STOP
 from .requirements import check_requirements
@@ -41,6 +42,7 @@ FAMILIES: tuple[Family, ...] = (
     check_directive,
     check_history,
     check_foreign_units,
+    check_param_outliers,
 )
 
 _SEVERITY_ORDER = {Severity.VIGA: 0, Severity.HOIATUS: 1, Severity.INFO: 2}
