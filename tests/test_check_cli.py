@@ -11,7 +11,7 @@ from pypdf import PdfReader
 def test_check_reports_the_published_defects_as_json(cli, example):
     r = cli(example, "check", "2026-01", "--json", code=1)  # the published text has errors (e.g. "Telefoni-ja")
     findings = json.loads(r.stdout)["findings"]
-    keys = {"severity", "kind", "file", "line", "annex", "message", "subject", "quotes"}
+    keys = {"severity", "kind", "file", "line", "annex", "message", "subject", "quotes", "accepted"}
     assert all(set(f) == keys for f in findings)
     kinds = {(f["kind"], f["annex"]) for f in findings}
     assert ("oigekiri", 11) in kinds  # "Veebinõustamse"

@@ -39,7 +39,8 @@ def apply_acceptances(defs: Definitions, directive_id: str, findings: list[Findi
     used: set[int] = set()
     out: list[Finding] = []
     for f in findings:
-        hit = next((i for i, rule in enumerate(rules) if _matches(rule, f)), None)
+        hits = [i for i, rule in enumerate(rules) if _matches(rule, f)]
+        hit = next((i for i in hits if i not in used), hits[0] if hits else None)  # twins: one each
         if hit is None:
             out.append(f)
             continue
