@@ -277,3 +277,20 @@ def test_the_register_numbers_after_signing(signing: Signing, tmp_path: Path) ->
     # the recorded directive is delivered from its archive after a rebuild of the same Word files
     cli(project, "build", DRAFT, "--ainult-word")
     assert "(kuupäev ja number digitaalallkirjas)" in docx_text(out / "kaskkiri.docx", headers=True)
+
+
+@pytest.mark.libreoffice
+def test_the_container_signed_in_place_is_recorded(signing: Signing, project: Path) -> None:
+    """DigiDoc4 signs the file it opened: output/<id>/kaskkiri-<id>.asice itself. A build would
+    delete it, so builds are refused until it is recorded; record takes it where it is."""
+    in_place = project / f"output/{DRAFT}/{CONTAINER}"
+    unsigned = in_place.read_bytes()
+    in_place.write_bytes(signing.signed.read_bytes())
+    before = everything(project)
+    r = cli(project, "build", DRAFT, "--ainult-word", code=7)
+    assert "allkirjastatud konteiner, mida pole veel registreeritud" in r.stderr
+    assert everything(project) == before
+    cli(project, "record", DRAFT, "--konteiner", str(in_place))
+    archive = project / f"arhiiv/{DRAFT}"
+    assert (archive / f"allkirjastatud-{DRAFT}.asice").read_bytes() == signing.signed.read_bytes()
+    assert (archive / "kinnitatud" / CONTAINER).read_bytes() == unsigned  # the unsigned one, made again

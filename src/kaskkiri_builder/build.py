@@ -15,7 +15,7 @@ from pathlib import Path
 from .approved import ApprovedBuild, approved_build, compare_rebuild, intact_files
 from .checks.findings import Finding
 from .definitions import Definitions, load_definitions
-from .errors import FinalRefused, Problem, RecordError
+from .errors import FinalRefused, OutputError, Problem, RecordError
 from .ids import check_directive_id
 from .output import StagedOutput
 from .render import render_annex, render_directive
@@ -140,11 +140,27 @@ def build(
             f"käskkiri {directive_id} on juba registreeritud (arhiiv/{directive_id}/): selle "
             "lõplikud failid on arhiivis. Käivita kaskkiri build ilma --nr ja --kuupaev võtmeteta.",
             f"{ARCHIVE}/{directive_id}"))
+    if approved is None:
+        _keep_signed_container(project, directive_id)
     if approved is not None:
         return _deliver_approved(project, directive_id, approved, word_only=word_only,
                                  timeout=timeout, checks=checks, progress=progress)
     return _build(project, directive_id, word_only=word_only, timeout=timeout, checks=checks,
                   progress=progress, final=final)
+
+
+def _keep_signed_container(project: Project, directive_id: str) -> None:
+    """A build replaces output/<id>/; a container signed there and not yet recorded would be
+    lost with it, so the build is refused until it is recorded or moved."""
+    from .signed import signed_in_output
+
+    path = signed_in_output(project.output, directive_id)
+    if path is not None:
+        raise OutputError(Problem(
+            "siin on allkirjastatud konteiner, mida pole veel registreeritud: uus koostamine "
+            f"kustutaks selle. Registreeri see (kaskkiri record {directive_id} --konteiner "
+            f"output/{directive_id}/{path.name}) või tõsta see enne koostamist mujale.",
+            f"output/{directive_id}/{path.name}"))
 
 
 def _deliver_approved(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,19 @@ class SignedFinal:
     notes: list[str]
 
 
+def signed_in_output(output: Path, directive_id: str) -> Path | None:
+    """The container in output/<id>/, when it has been signed there (DigiDoc4 signs in place)."""
+    import zipfile
+
+    path = output / directive_id / f"kaskkiri-{directive_id}.asice"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            signed = any(n.startswith("META-INF/") and "signature" in n.lower() for n in zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return None
+    return path if signed else None
+
+
 def final_build(output: Path, directive_id: str) -> FinalBuild:
     """output/<id>/ as the final build left it; RecordError when it is a draft, missing or
     changed since (the container is checked against these very files)."""
@@ -72,18 +86,49 @@ def final_build(output: Path, directive_id: str) -> FinalBuild:
     if manifest.get("final") is not True or manifest.get("directive") != directive_id:
         raise RecordError(Problem(f"output/{directive_id}/ on eelnõu, mitte lõplik koostamine. {again}", shown))
     files: dict[str, bytes] = {}
-    for entry in entries:
-        path = folder / str(entry["path"])
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise RecordError(Problem(f"lõpliku koostamise fail puudub. {again}",
-                                      f"output/{directive_id}/{entry['path']}")) from None
-        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-            raise RecordError(Problem(f"faili on pärast lõplikku koostamist muudetud. {again}",
-                                      f"output/{directive_id}/{entry['path']}"))
-        files[str(entry["path"])] = data
+    containers = [e for e in entries if e.get("role") == "container"]
+    for entry in [e for e in entries if e.get("role") != "container"]:
+        files[str(entry["path"])] = _intact(folder, entry, directive_id, again)
+    for entry in containers:
+        files[str(entry["path"])] = _unsigned_container(folder, entry, files, directive_id, again)
     return FinalBuild(folder, manifest, raw, files)
+
+
+def _intact(folder: Path, entry: dict[str, Any], directive_id: str, again: str) -> bytes:
+    shown = f"output/{directive_id}/{entry['path']}"
+    try:
+        data = (folder / str(entry["path"])).read_bytes()
+    except OSError:
+        raise RecordError(Problem(f"lõpliku koostamise fail puudub. {again}", shown)) from None
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        raise RecordError(Problem(f"faili on pärast lõplikku koostamist muudetud. {again}", shown))
+    return data
+
+
+def _unsigned_container(folder: Path, entry: dict[str, Any], files: dict[str, bytes],
+                        directive_id: str, again: str) -> bytes:
+    """The final build's unsigned container. DigiDoc4 signs the file it opened, so the one in
+    output/ may be the signed one now: the unsigned container is made again from the PDFs it
+    holds (its bytes depend on theirs alone) and must have the manifest's SHA-256."""
+    path = folder / str(entry["path"])
+    if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256"):
+        return path.read_bytes()
+    from .package import make_asice
+
+    with tempfile.TemporaryDirectory(prefix="kaskkiri-konteiner-") as tmp:
+        pdfs = []
+        for name in entry.get("files", []):
+            if str(name) not in files:
+                raise RecordError(Problem(f"lõpliku koostamise manifest on vigane. {again}",
+                                          f"output/{directive_id}/{MANIFEST}"))
+            (Path(tmp) / str(name)).write_bytes(files[str(name)])
+            pdfs.append(Path(tmp) / str(name))
+        make_asice(pdfs, Path(tmp) / "uuesti.asice")
+        data = (Path(tmp) / "uuesti.asice").read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        raise RecordError(Problem(f"konteinerit ei saa lõplikust koostamisest taastada. {again}",
+                                  f"output/{directive_id}/{entry['path']}"))
+    return data
 
 
 def signed_final(output: Path, directive_id: str, container: Path) -> SignedFinal:
