@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from .load import Source
 from .reader import ID_RE, Place, Reader
-from .shapes import ID_PATTERN, Json, JsonObject, Shape
+from .shapes import ID_PATTERN, Choice, Json, JsonObject, Shape
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -157,6 +157,9 @@ class Record(Shape[T]):
             return None
         for f in dataclasses.fields(model):
             if f.name == key.field and isinstance(f.default, (str, bool, int)) and f.default != "":
+                if isinstance(key.shape, Choice):  # the word the YAML would carry, not the value
+                    words = [w for w in key.shape.values if key.shape.convert(w) == f.default]
+                    return words[0] if words else None
                 return f.default
         return None
 
