@@ -35,6 +35,7 @@ class Signing:
     draft_container: Path  # the draft's container (EELNÕU), unsigned
     key: tuple[Path, str]
     folder: Path  # scratch space for containers made from these
+    draft_summary: str  # the draft build's "Kontroll: ..." line
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +43,13 @@ def signing(tmp_path_factory) -> Signing:
     """One draft build and one final build of the draft with LibreOffice, the final one signed."""
     root = tmp_path_factory.mktemp("allkirjastamine")
     project = copy_example(root / "projekt")
-    cli(project, "build", DRAFT)
+    draft_build = cli(project, "build", DRAFT)
+    summary = next(row for row in draft_build.stdout.splitlines() if row.startswith("Kontroll"))
     draft = shutil.copyfile(project / f"output/{DRAFT}/{CONTAINER}", root / "eelnou.asice")
     cli(project, "build", DRAFT, *FINAL)
     key = signing_key(root)
     signed = sign_container(project / f"output/{DRAFT}/{CONTAINER}", root / "allkirjastatud.asice", key)
-    return Signing(project, signed, Path(draft), key, root)
+    return Signing(project, signed, Path(draft), key, root, summary)
 
 
 @pytest.fixture
@@ -146,6 +148,14 @@ def test_definitions_changed_after_the_final_build_are_refused(signing: Signing,
                     encoding="utf-8")
     refused(project, signing.signed, 6, "definitsioonid ei koosta enam seda Wordi faili, mis allkirjastati",
             "lisa-03-analuutik-kriisitugi.docx")
+
+
+@pytest.mark.libreoffice
+def test_the_build_counts_its_findings_as_check_does(signing: Signing, project: Path) -> None:
+    """A full build runs every check `kaskkiri check` runs (spelling and grammar too)."""
+    check = cli(project, "check", DRAFT, code=None).stdout.splitlines()[-1]
+    counts = check.split(": ", 1)[1].rstrip(".")
+    assert signing.draft_summary.startswith(f"Kontroll: {counts} (")
 
 
 # --- a wrong container is explained ---------------------------------------------------------

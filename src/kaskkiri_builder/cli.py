@@ -145,7 +145,8 @@ def build(
         typer.echo(f"  {_rel(result.folder / entry['path'])}  {entry['role']}  {size // 1024 or 1} KiB")
     typer.echo(f"  {_rel(result.folder / 'manifest.json')}  manifest")
     if result.findings is not None:
-        typer.echo(f"Kontroll: {_summary(result.findings)} (õigekiri ja üksikasjad: kaskkiri check {kaskkiri})")
+        scope = "" if result.spelling else " (ilma õigekirja ja grammatikata)"
+        typer.echo(f"Kontroll{scope}: {_summary(result.findings)} (üksikasjad: kaskkiri check {kaskkiri})")
     for note in result.notes:
         _err(f"Märkus: {note}")
 
