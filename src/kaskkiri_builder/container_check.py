@@ -95,9 +95,21 @@ def container_problems(
         problems.append(Problem(
             f"konteineris on fail {name}, mida lõplikus koostamises pole. Allkirjasta {signed} "
             "nii, nagu kaskkiri build selle koostas, ilma faile lisamata.", where))
-    for name in sorted(set(got) & set(expected)):
-        if got[name].sha256 != expected[name]:
-            problems.append(Problem(_differs(name, got[name].data, directive_id, signed, is_draft), where))
+    differing = [n for n in sorted(set(got) & set(expected)) if got[n].sha256 != expected[n]]
+    drafts = [n for n in differing if is_draft(got[n].data)]
+    if drafts:  # one message: a draft signed by mistake is one mistake, however many files
+        shown = ", ".join(drafts)
+        problems.append(Problem(
+            f"konteineri {'fail' if len(drafts) == 1 else 'failid'} {shown} "
+            f"on eelnõu (märge EELNÕU): allkirjastati eelnõu. "
+            f"Koosta lõplik käskkiri (kaskkiri build {directive_id} --nr NUMBER --kuupaev "
+            f"PP.KK.AAAA) ja allkirjasta selle konteiner {signed}.", where))
+    for name in differing:
+        if name not in drafts:
+            problems.append(Problem(
+                f"konteineri fail {name} erineb lõplikust koostamisest (SHA-256 erineb): seda on "
+                f"pärast koostamist muudetud või see on pärit teisest koostamisest. Allkirjasta "
+                f"{signed} uuesti.", where))
     if not container.signatures:
         problems.append(Problem(
             "konteineris pole ühtegi allkirja: see on allkirjastamata konteiner. Allkirjasta see "
@@ -110,17 +122,6 @@ def container_problems(
                 f"pärast allkirjastamist muudetud (libdigidocpp: {said}). Allkirjasta {signed} "
                 "uuesti.", where))
     return problems
-
-
-def _differs(name: str, data: bytes, directive_id: str, signed: str,
-             is_draft: Callable[[bytes], bool]) -> str:
-    if is_draft(data):
-        return (f"konteineri fail {name} on eelnõu (selles on märge EELNÕU): allkirjastati eelnõu. "
-                f"Koosta lõplik käskkiri (kaskkiri build {directive_id} --nr NUMBER --kuupaev "
-                f"PP.KK.AAAA) ja allkirjasta selle konteiner {signed}.")
-    return (f"konteineri fail {name} erineb lõplikust koostamisest (SHA-256 erineb): seda on pärast "
-            f"koostamist muudetud või see on pärit teisest koostamisest. Allkirjasta {signed} "
-            "uuesti.")
 
 
 def signers(container: SignedContainer) -> list[Signer]:
