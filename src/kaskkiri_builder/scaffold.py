@@ -299,12 +299,7 @@ def _modeline(file_kind: str) -> str:
 def post_text(known: Known, post_id: str, unit: str | None = None, manager: str | None = None,
               record: Record[Any] = POST) -> str:
     """The file definitions/ametikohad/<post_id>.yaml of a new post."""
-    values: dict[str, Any] = {}
-    notes: dict[str, list[str]] = {}
-    if unit is not None:
-        values["struktuuriyksus"] = unit
-    else:
-        notes["struktuuriyksus"] = _unit_notes(known)
+    values, notes = _with_unit(known, unit)
     if manager is not None:
         values["vahetu_juht"] = manager
     else:
@@ -333,6 +328,13 @@ def post_text(known: Known, post_id: str, unit: str | None = None, manager: str 
     return "\n".join(head + record_lines(record, values, notes, samples)) + "\n"
 
 
+def _with_unit(known: Known, unit: str | None) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The values and notes a new file starts with: its unit, or the units there are to pick from."""
+    if unit is not None:
+        return {"struktuuriyksus": unit}, {}
+    return {}, {"struktuuriyksus": _unit_notes(known)}
+
+
 def _declared(record: Record[Any], yaml: str) -> bool:
     return any(k.yaml == yaml for k in record.keys)
 
@@ -344,12 +346,7 @@ def directive_text(known: Known, directive_id: str, unit: str | None = None, ann
                    record: Record[Any] = DIRECTIVE) -> str:
     """The file definitions/kaskkirjad/<directive_id>.yaml of a new draft (no number, no date)."""
     latest = known.latest_directive()
-    values: dict[str, Any] = {}
-    notes: dict[str, list[str]] = {}
-    if unit is not None:
-        values["struktuuriyksus"] = unit
-    else:
-        notes["struktuuriyksus"] = _unit_notes(known)
+    values, notes = _with_unit(known, unit)
     if annexes:
         values["lisad"] = list(annexes)
     else:
