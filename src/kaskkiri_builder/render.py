@@ -52,7 +52,7 @@ COMMON_VARIABLES: tuple[Var, ...] = (
     Var("eelnou", "tõeväärtus", "tõene eelnõus (dokument kannab märget EELNÕU), väär lõplikus dokumendis"),
     Var("asutus", "tekst", "asutuse nimi (organisatsioon.yaml: asutus.nimetus)"),
     Var("logo", "pilt", "asutuse logo (organisatsioon.yaml: kirjaplank.logo); tühi, kui logo pole "
-        "seadistatud, seega kasuta seda nii: {%p if logo %} … {{ logo }} … {%p endif %}"),
+        "seadistatud, seega kasuta seda nii: `{%p if logo %}` … `{{ logo }}` … `{%p endif %}`"),
     Var("kirjaplank", "kirje", "jaluse kontaktid (organisatsioon.yaml: kirjaplank); puuduv väli on tühi tekst"),
     Var("kirjaplank.aadress", "tekst", "postiaadress"),
     Var("kirjaplank.telefon", "tekst", "telefon"),
@@ -230,8 +230,9 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
             "paranda silt (iga {{ peab olema suletud }}-ga, iga {% for %} {% endfor %}-ga; silt peab "
             "olema ühes lõigus ja ühes vormingus, vt docs/mallid.md).", name)) from None
     except UndefinedError as exc:
-        raise TemplateError(_unknown_problem(_undefined_name(exc.message or ""), data, context, name,
-                                             exc.message or "")) from None
+        message = exc.message or ""
+        raise TemplateError(_unknown_problem(_undefined_name(message), data, context, name,
+                                             field="attribute" in message)) from None
     except RenderLimit as exc:
         raise TemplateError(Problem(f"Wordi malli piirang: {exc} Lihtsusta malli silte.", name)) from None
     except RecursionError:
@@ -253,9 +254,12 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
 def _check_names(tpl: DocxTemplate, data: bytes, context: dict, name: str) -> None:
     """Refuse a template that names a variable the context lacks, before it renders: the message
     quotes the paragraph that holds the tag, so the user finds it in Word."""
-    unknown = sorted(tpl.get_undeclared_template_variables(jinja_env=TEMPLATE_ENVIRONMENT, context=context))
+    try:
+        unknown = sorted(tpl.get_undeclared_template_variables(jinja_env=TEMPLATE_ENVIRONMENT, context=context))
+    except TemplateSyntaxError:
+        return  # the render reports it, with the paragraph it is in
     if unknown:
-        raise TemplateError([_unknown_problem(n, data, context, name, None) for n in unknown])
+        raise TemplateError([_unknown_problem(n, data, context, name) for n in unknown])
 
 
 _QUOTED = re.compile(r"'([^']+)'")
@@ -267,14 +271,15 @@ def _undefined_name(message: str) -> str:
     return names[-1] if names else message
 
 
-def _unknown_problem(unknown: str, data: bytes, context: dict, name: str, detail: str | None) -> Problem:
+def _unknown_problem(unknown: str, data: bytes, context: dict, name: str, *, field: bool = False) -> Problem:
+    """Where the unknown name stands (the paragraphs' text, as Word shows it) and what is known."""
     places = _paragraphs_naming(data, unknown)
     where = "; ".join(f'{part_label(part)}, lõik "{_cut(text)}"' for part, text in places[:3])
     known = ", ".join(sorted(context))
-    what = f'kasutab tundmatut muutujat "{unknown}"' + (f" ({detail})" if detail else "")
+    what = f'tundmatut välja ".{unknown}"' if field else f'tundmatut muutujat "{unknown}"'
     return Problem(
-        f"Wordi mall {what}" + (f" ({where})" if where else "") + ". Paranda silt Wordis: kasuta ainult "
-        f"malli muutujaid ({known}; tsüklite väljad on loetletud failis docs/mallid.md).", name)
+        f"Wordi mall kasutab {what}" + (f" ({where})" if where else "") + ". Paranda silt Wordis: kasuta "
+        f"ainult malli muutujaid ({known}) ja nende välju (loetelu: docs/mallid.md).", name)
 
 
 def _paragraphs_naming(data: bytes, unknown: str) -> list[tuple[str, str]]:

@@ -1,19 +1,17 @@
-"""A Word template's XML as the renderer needs it: each Jinja tag in one piece, no noise styles.
+"""A Word template's XML as the renderer needs it, and the paragraphs where its tags stand.
 
-Word and LibreOffice save what the user typed in pieces ("runs") whenever formatting, spelling
-marks or editing history differ inside it. docxtpl joins the pieces inside a tag, but not a tag
-whose opening "{{" or "{%" itself is split ("{" in one run, "{ nimi }}" in the next): Jinja then
-sees no tag, and the document would print "{{ nimi }}". `repair_template` moves every tag of a
-paragraph into the run where it starts, so what looks like one tag in Word is one tag.
-
-LibreOffice also writes the default paragraph style on every paragraph (`<w:pStyle
+LibreOffice writes the default paragraph style on every paragraph it saves (`<w:pStyle
 w:val="Normal"/>`). That changes nothing on the page, but the comparer of `kaskkiri review`
-(Docxodus) then matches no paragraph of a re-saved template's annex with the approved one and
-shows a paragraph that is only "-" (Alluvad: -) as deleted and inserted. `repair_template` drops
-a paragraph style that names the default one, so a re-saved template renders the same paragraphs.
+(Docxodus) then matches no paragraph of an annex built from a re-saved template with the approved
+one, and a paragraph that is only "-" (Alluvad: -) showed as deleted and inserted in every
+compared annex. `repair_template` drops a paragraph style that names the default one, so a
+re-saved template renders the paragraphs a Word-saved one does. A template that needs no repair
+is returned byte for byte: the archived templates of a recorded directive must rebuild the
+approved Word files exactly.
 
-A template that needs neither repair is returned byte for byte: the archived templates of a
-recorded directive must rebuild the approved Word files exactly.
+A tag that Word saved in pieces (runs) within one paragraph needs nothing here: docxtpl joins the
+pieces, even an opening "{{" split in two. `tag_paragraphs` gives the messages the paragraph text
+a tag stands in, as Word shows it.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: A Jinja tag as the paragraph's text shows it: {{ … }}, {% … %} or {# … #}.
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _PART = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
@@ -61,41 +58,6 @@ def paragraph_text(p: etree._Element) -> str:
     return "".join(t.text or "" for t in _own(p, f"{W}t"))
 
 
-def _join_tags(p: etree._Element) -> bool:
-    """Move each tag split over several w:t into the first of them. True when anything moved."""
-    nodes = list(_own(p, f"{W}t"))
-    texts = [t.text or "" for t in nodes]
-    full = "".join(texts)
-    if "{" not in full:
-        return False
-    ends, total = [], 0
-    for text in texts:
-        total += len(text)
-        ends.append(total)
-
-    def node_at(offset: int) -> int:
-        return next(i for i, end in enumerate(ends) if offset < end)
-
-    changed = False
-    for m in reversed(list(TAG.finditer(full))):  # from the end: earlier offsets stay valid
-        first, last = node_at(m.start()), node_at(m.end() - 1)
-        if first == last:
-            continue
-        start_in_first = m.start() - (ends[first] - len(texts[first]))
-        end_in_last = m.end() - (ends[last] - len(texts[last]))
-        texts[last] = texts[last][end_in_last:]
-        for i in range(first + 1, last):
-            texts[i] = ""
-        texts[first] = texts[first][:start_in_first] + m.group()
-        changed = True
-    if changed:
-        for node, text in zip(nodes, texts, strict=True):
-            if node.text != text:
-                node.text = text
-                node.set(XML_SPACE, "preserve")
-    return changed
-
-
 def default_paragraph_style(styles_xml: bytes | None) -> str | None:
     """The style id of the document's default paragraph style ("Normal"), if it names one."""
     if not styles_xml:
@@ -120,17 +82,14 @@ def _drop_default_style(root: etree._Element, default: str | None) -> bool:
 
 
 def repair_template(data: bytes) -> bytes:
-    """The template with its tags joined and its explicit default paragraph style dropped;
-    `data` itself when neither was needed."""
+    """The template without explicit default paragraph styles; `data` itself when it has none."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         names = src.namelist()
         default = default_paragraph_style(src.read("word/styles.xml") if "word/styles.xml" in names else None)
         repaired: dict[str, bytes] = {}
         for name in template_parts(names):
             root = etree.fromstring(src.read(name))
-            joined = [_join_tags(p) for p in root.iter(f"{W}p")]
-            dropped = _drop_default_style(root, default)
-            if any(joined) or dropped:
+            if _drop_default_style(root, default):
                 repaired[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         if not repaired:
             return data
