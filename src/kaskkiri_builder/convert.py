@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO
@@ -37,6 +38,20 @@ WORK_PREFIX = "kaskkiri-lo-"
 
 #: writer_pdf_Export with SelectPdfVersion=2: PDF/A-2b.
 PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a conversion writes: LibreOffice's filter, the files' suffix and how they start."""
+
+    filter: str
+    suffix: str
+    magic: bytes
+
+
+PDF = Target(PDF_FILTER, ".pdf", b"%PDF-")
+#: A Word file saved again by LibreOffice, as a user who edits a template there would save it.
+DOCX = Target("docx:MS Word 2007 XML", ".docx", b"PK\x03\x04")
 
 INSTALL_HINT = (
     "Paigalda LibreOffice ja dokumentide fondid: "
@@ -99,6 +114,15 @@ def convert_to_pdf(
     return conversion.wait(on_ready)
 
 
+def resave_docx(docx_files: list[Path], outdir: Path, *, timeout: float = 180.0) -> list[Path]:
+    """Open every Word file in LibreOffice and save it again as .docx in `outdir` (as a user who
+    edits a template in LibreOffice does), with the same profiles, time limit and clean-up as the
+    PDF conversion. The saved files, in the order of `docx_files`."""
+    if not docx_files:
+        return []
+    return Conversion(docx_files, outdir, timeout=timeout, workers=1, target=DOCX).wait()
+
+
 class Conversion:
     """A LibreOffice conversion under way: started now, waited for later.
 
@@ -118,6 +142,7 @@ class Conversion:
         workers: int | None = None,
         clock: datetime | None = None,
         inputs_ready: bool = True,
+        target: Target = PDF,
     ) -> None:
         self.docx_files = [Path(p) for p in docx_files]
         self.outdir = Path(outdir)
@@ -134,7 +159,10 @@ class Conversion:
         else:
             _check_names(self.docx_files)
         self.outdir.mkdir(parents=True, exist_ok=True)
-        self.expected = [self.outdir / (p.stem + ".pdf") for p in self.docx_files]
+        self.target = target
+        self.expected = [self.outdir / (p.stem + target.suffix) for p in self.docx_files]
+        if any(out.resolve() == src.resolve() for out, src in zip(self.expected, self.docx_files, strict=True)):
+            raise ConversionError("Teisendus kirjutaks algfaili üle: anna teine väljundkaust.")
         for pdf in self.expected:
             # A PDF left from an earlier run would pass the existence check.
             pdf.unlink(missing_ok=True)
@@ -149,7 +177,7 @@ class Conversion:
             for k, idx in enumerate(self.chunks):
                 self.batches.append(
                     _Batch.start(command, [self.docx_files[i] for i in idx], self.outdir,
-                                 Path(self._work.name) / f"b{k}", clock)
+                                 Path(self._work.name) / f"b{k}", clock, target)
                 )
         except BaseException:
             self.cancel()
@@ -171,7 +199,7 @@ class Conversion:
         that gave no PDF are in `self.missing` instead of raising."""
         timed_out = False
         try:
-            _wait(self.batches, self.chunks, self.expected, on_ready, self.deadline)
+            _wait(self.batches, self.chunks, self.expected, on_ready, self.deadline, self.target.magic)
         except subprocess.TimeoutExpired:
             timed_out = True
         except BaseException:
@@ -196,7 +224,7 @@ class Conversion:
                 )
             )
 
-        missing = [p for p in expected if not _looks_like_pdf(p)]
+        missing = [p for p in expected if not _looks_like_pdf(p, self.target.magic)]
         self.missing = [i for i, p in enumerate(expected) if p in missing]
         if missing and missing_ok:
             return expected
@@ -301,7 +329,7 @@ class _Batch:
 
     @classmethod
     def start(cls, command: str, docx_files: list[Path], outdir: Path, work_dir: Path,
-              clock: datetime | None = None) -> _Batch:
+              clock: datetime | None = None, target: Target = PDF) -> _Batch:
         work_dir.mkdir(parents=True)
         args = [
             command,
@@ -313,7 +341,7 @@ class _Batch:
             "--nolockcheck",
             "--norestore",
             "--convert-to",
-            PDF_FILTER,
+            target.filter,
             "--outdir",
             str(outdir.resolve()),
             *(str(p.resolve()) for p in docx_files),
@@ -357,6 +385,7 @@ def _wait(
     expected: list[Path],
     on_ready: Callable[[int, Path], None] | None,
     deadline: float,
+    magic: bytes = PDF.magic,
 ) -> None:
     """Wait for every batch, handing over each PDF as soon as it is complete.
 
@@ -373,7 +402,7 @@ def _wait(
                 nxt = idx[done[k] + 1] if done[k] + 1 < len(idx) else None
                 if not (exited or (nxt is not None and expected[nxt].exists())):
                     break
-                if not _looks_like_pdf(expected[i]):
+                if not _looks_like_pdf(expected[i], magic):
                     if exited:
                         done[k] = len(idx)  # the caller reports the missing PDFs
                     break
@@ -522,10 +551,11 @@ def _missing_message() -> str:
     return f"LibreOffice'i (soffice) ei leitud, seega PDF-e ei saa teha. {INSTALL_HINT}"
 
 
-def _looks_like_pdf(path: Path) -> bool:
+def _looks_like_pdf(path: Path, magic: bytes = PDF.magic) -> bool:
+    """The file starts like what was asked for (a PDF unless told otherwise)."""
     try:
         with open(path, "rb") as f:
-            return f.read(5) == b"%PDF-"
+            return f.read(len(magic)) == magic
     except OSError:
         return False
 

@@ -4,34 +4,118 @@ An edge of the pipeline: resolved values in, .docx bytes out. The Word templates
 (templates/), so their Jinja runs in the same sandboxed, strict environment as the clauses, with
 autoescape on (a `&` or `<` in a value must not corrupt the XML). The bytes are deterministic:
 document properties come from the directive, and the zip entries carry a fixed date.
+
+`DIRECTIVE_VARIABLES` and `ANNEX_VARIABLES` say what each context holds; docs/mallid.md is made
+from them (tools/gen_docs.py), and tests/test_templates.py keeps them equal to the contexts.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import stat
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from lxml import etree
 
+from .definitions.model import Letterhead
 from .errors import Problem, RenderError, TemplateError
+from .logo import logo_bytes
 from .resolve import ResolvedAnnex, ResolvedDirective
 from .sandbox import TEMPLATE_ENVIRONMENT, RenderLimit
+from .template_xml import part_label, repair_template, tag_paragraphs
 
 DIRECTIVE_TEMPLATE = "kaskkiri.docx"
 ANNEX_TEMPLATE = "ametijuhend.docx"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
+@dataclass(frozen=True)
+class Var:
+    """One variable of a template's context: its path ("punktid[].nr" is a field of each item of
+    the list `punktid`), its kind and what it holds (Estonian, for docs/mallid.md)."""
+
+    path: str
+    kind: str  # "tekst", "tõeväärtus", "number", "pilt", "kirje", "loend"
+    doc: str
+    loop: str | None = None  # a list's loop variable in the example templates ("punkt")
+
+
+COMMON_VARIABLES: tuple[Var, ...] = (
+    Var("eelnou", "tõeväärtus", "tõene eelnõus (dokument kannab märget EELNÕU), väär lõplikus dokumendis"),
+    Var("asutus", "tekst", "asutuse nimi (organisatsioon.yaml: asutus.nimetus)"),
+    Var("logo", "pilt", "asutuse logo (organisatsioon.yaml: kirjaplank.logo); tühi, kui logo pole "
+        "seadistatud, seega kasuta seda nii: `{%p if logo %}` … `{{ logo }}` … `{%p endif %}`"),
+    Var("kirjaplank", "kirje", "jaluse kontaktid (organisatsioon.yaml: kirjaplank); puuduv väli on tühi tekst"),
+    Var("kirjaplank.aadress", "tekst", "postiaadress"),
+    Var("kirjaplank.telefon", "tekst", "telefon"),
+    Var("kirjaplank.e_post", "tekst", "e-posti aadress"),
+    Var("kirjaplank.koduleht", "tekst", "veebiaadress"),
+    Var("kirjaplank.registrikood", "tekst", "registrikood"),
+)
+
+DIRECTIVE_VARIABLES: tuple[Var, ...] = COMMON_VARIABLES + (
+    Var("liik", "tekst", "dokumendi liik: KÄSKKIRI"),
+    Var("kuupaev_nr", "tekst", 'kuupäev ja number ("07.01.2026 nr 1"; eelnõus "[kuupäev] nr [number]"; '
+        "vormistus.number_registreerimisel korral selle sõnastus)"),
+    Var("pealkiri", "tekst", "käskkirja pealkiri"),
+    Var("preambul", "tekst", 'õiguslik alus, lõpeb sõnaga "alusel"'),
+    Var("punktid", "loend", "käskkirja punktid", loop="punkt"),
+    Var("punktid[].nr", "tekst", 'punkti number ("1.")'),
+    Var("punktid[].tekst", "tekst", "punkti tekst"),
+    Var("punktid[].alampunktid", "loend", 'punkti alampunktid tekstidena ("1.1. talituse juhataja (lisa 1);")',
+        loop="alampunkt"),
+    Var("punktid[].loigud", "loend", "punkti järgmised nummerdamata lõigud tekstidena (näiteks vaideklausel)",
+        loop="loik"),
+    Var("allkiri", "loend", "allkirjaplokk ridadena: (allkirjastatud digitaalselt), nimi, ametinimetus",
+        loop="rida"),
+)
+
+ANNEX_VARIABLES: tuple[Var, ...] = COMMON_VARIABLES + (
+    Var("pealdis", "loend", "lisa päis ridadena: KINNITATUD, kinnitaja, kuupäev ja number, Lisa N",
+        loop="rida"),
+    Var("lisa_nr", "number", "lisa number (1, 2, …)"),
+    Var("uldosa", "loend", "1. Üldosa read", loop="rida"),
+    Var("uldosa[].silt", "tekst", 'rea silt ("Struktuuriüksus", "Alluvad", …)'),
+    Var("uldosa[].vaartus", "tekst", 'rea väärtus ("-", kui alluvaid ei ole)'),
+    Var("ulesanded", "loend", "2. Peamised teenistusülesanded", loop="ylesanne"),
+    Var("ulesanded[].nr", "tekst", 'ülesande number ("2.1.")'),
+    Var("ulesanded[].tekst", "tekst", "ülesande tekst"),
+    Var("ulesanded[].tulemused", "loend", "oodatavad tulemused tekstidena", loop="tulemus"),
+    Var("nouded", "loend", "3. Teenistuskoha täitjale esitatavad nõuded", loop="rida"),
+    Var("nouded[].silt", "tekst", 'rea silt ("Haridus", "Teadmised ja oskused", …)'),
+    Var("nouded[].vaartus", "tekst", "rea väärtus"),
+    Var("oigused_ja_vastutus", "loend", "4. Õigused ja vastutus", loop="rida"),
+    Var("oigused_ja_vastutus[].silt", "tekst", 'rea silt ("Õigused", "Vastutus")'),
+    Var("oigused_ja_vastutus[].punktid", "loend", "rea punktid tekstidena", loop="punkt"),
+    Var("lopurida", "tekst", "ametijuhendi viimane rida (klausel lopurida)"),
+)
+
+
+def letterhead_context(letterhead: Letterhead) -> dict:
+    return {
+        "aadress": letterhead.address,
+        "telefon": letterhead.phone,
+        "e_post": letterhead.email,
+        "koduleht": letterhead.web,
+        "registrikood": letterhead.registry_code,
+    }
+
+
 def directive_context(rd: ResolvedDirective) -> dict:
+    """The directive template's variables; "logo" is filled in by `render_docx`."""
     return {
         "eelnou": rd.draft,
         "asutus": rd.agency,
+        "logo": None,
+        "kirjaplank": letterhead_context(rd.letterhead),
         "liik": rd.kind,
         "kuupaev_nr": rd.date_number,
         "pealkiri": rd.title,
@@ -45,9 +129,12 @@ def directive_context(rd: ResolvedDirective) -> dict:
 
 
 def annex_context(rd: ResolvedDirective, annex: ResolvedAnnex) -> dict:
+    """The annex template's variables; "logo" is filled in by `render_docx`."""
     return {
         "eelnou": rd.draft,
         "asutus": rd.agency,
+        "logo": None,
+        "kirjaplank": letterhead_context(rd.letterhead),
         "pealdis": list(annex.heading),
         "lisa_nr": annex.number,
         "uldosa": [{"silt": k, "vaartus": v} for k, v in annex.general],
@@ -117,54 +204,107 @@ def _property_text(text: str) -> str:
     return text if len(text) <= MAX_PROPERTY else text[: MAX_PROPERTY - 1].rstrip() + "…"
 
 
+@dataclass(frozen=True)
+class Logo:
+    """The letterhead's logo for one build: the image's bytes and its height on the page."""
+
+    data: bytes
+    height_mm: int
+
+
 def render_docx(template: Path, context: dict, *, title: str, subject: str, author: str,
-                created: datetime | None) -> bytes:
+                created: datetime | None, logo: Logo | None = None) -> bytes:
     """Render one template with `context` and return deterministic .docx bytes."""
+    name = _template_name(template)
     data = _read_template(template)
     try:
+        data = repair_template(data)
         tpl = DocxTemplate(io.BytesIO(data))
+        _check_names(tpl, data, context, name)
+        if logo is not None:
+            context = {**context, "logo": InlineImage(tpl, io.BytesIO(logo.data), height=Mm(logo.height_mm))}
         tpl.render(context, jinja_env=TEMPLATE_ENVIRONMENT, autoescape=True)
     except TemplateSyntaxError as exc:
-        raise TemplateError(
-            Problem(
-                f"Jinja süntaksiviga Wordi mallis: {exc.message}. Ava mall Wordis ja paranda "
-                "silt (iga {{ peab olema suletud }}-ga, iga {% for %} {% endfor %}-ga; silt peab "
-                "olema ühes vormingus, ilma vahepealse vormingumuutuseta).",
-                _template_name(template),
-            )
-        ) from None
+        raise TemplateError(Problem(
+            f"Jinja süntaksiviga Wordi mallis: {exc.message}{_where_syntax(exc)}. Ava mall Wordis ja "
+            "paranda silt (iga {{ peab olema suletud }}-ga, iga {% for %} {% endfor %}-ga; silt peab "
+            "olema ühes lõigus ja ühes vormingus, vt docs/mallid.md).", name)) from None
     except UndefinedError as exc:
-        known = ", ".join(sorted(context))
-        raise TemplateError(
-            Problem(
-                f"Wordi mall kasutab tundmatut muutujat: {exc.message}. Kasuta ainult "
-                f"olemasolevaid: {known}.",
-                _template_name(template),
-            )
-        ) from None
+        message = exc.message or ""
+        raise TemplateError(_unknown_problem(_undefined_name(message), data, context, name,
+                                             field="attribute" in message)) from None
     except RenderLimit as exc:
-        raise TemplateError(
-            Problem(f"Wordi malli piirang: {exc} Lihtsusta malli silte.", _template_name(template))
-        ) from None
+        raise TemplateError(Problem(f"Wordi malli piirang: {exc} Lihtsusta malli silte.", name)) from None
     except RecursionError:
         raise TemplateError(
-            Problem("Wordi malli makro kutsub ennast liiga sügavalt. Lihtsusta malli silte.",
-                    _template_name(template))
+            Problem("Wordi malli makro kutsub ennast liiga sügavalt. Lihtsusta malli silte.", name)
         ) from None
     except JinjaTemplateError as exc:
-        raise TemplateError(Problem(f"Jinja viga Wordi mallis: {exc}.", _template_name(template))) from None
+        raise TemplateError(Problem(f"Jinja viga Wordi mallis: {exc}.", name)) from None
     except ValueError as exc:  # lxml: a string that XML cannot hold
-        raise RenderError(
-            Problem(
-                f"tekstis on märk, mida Word ei talu ({exc}). Eemalda juhtmärgid definitsioonidest.",
-                _template_name(template),
-            )
-        ) from None
+        raise RenderError(Problem(
+            f"tekstis on märk, mida Word ei talu ({exc}). Eemalda juhtmärgid definitsioonidest.", name)) from None
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise TemplateError(
-            Problem(f"Wordi mall on rikutud ({exc}). Salvesta see Wordis uuesti .docx-vormingus.",
-                    _template_name(template))
+            Problem(f"Wordi mall on rikutud ({exc}). Salvesta see Wordis uuesti .docx-vormingus.", name)
         ) from None
+    return _finish(tpl, title=title, subject=subject, author=author, created=created)
+
+
+def _check_names(tpl: DocxTemplate, data: bytes, context: dict, name: str) -> None:
+    """Refuse a template that names a variable the context lacks, before it renders: the message
+    quotes the paragraph that holds the tag, so the user finds it in Word."""
+    try:
+        unknown = sorted(tpl.get_undeclared_template_variables(jinja_env=TEMPLATE_ENVIRONMENT, context=context))
+    except TemplateSyntaxError:
+        return  # the render reports it, with the paragraph it is in
+    if unknown:
+        raise TemplateError([_unknown_problem(n, data, context, name) for n in unknown])
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def _undefined_name(message: str) -> str:
+    """The name in Jinja's "'x' is undefined" or "'dict object' has no attribute 'x'"."""
+    names = _QUOTED.findall(message)
+    return names[-1] if names else message
+
+
+def _unknown_problem(unknown: str, data: bytes, context: dict, name: str, *, field: bool = False) -> Problem:
+    """Where the unknown name stands (the paragraphs' text, as Word shows it) and what is known."""
+    places = _paragraphs_naming(data, unknown)
+    where = "; ".join(f'{part_label(part)}, lõik "{_cut(text)}"' for part, text in places[:3])
+    known = ", ".join(sorted(context))
+    what = f'tundmatut välja ".{unknown}"' if field else f'tundmatut muutujat "{unknown}"'
+    return Problem(
+        f"Wordi mall kasutab {what}" + (f" ({where})" if where else "") + ". Paranda silt Wordis: kasuta "
+        f"ainult malli muutujaid ({known}) ja nende välju (loetelu: docs/mallid.md).", name)
+
+
+def _paragraphs_naming(data: bytes, unknown: str) -> list[tuple[str, str]]:
+    """(part, paragraph text) of each paragraph with a tag that names `unknown`."""
+    pattern = re.compile(rf"(?<![\w]){re.escape(unknown)}(?!\w)")
+    try:
+        return [(part, text) for part, text, tags in tag_paragraphs(data) if any(pattern.search(t) for t in tags)]
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        return []
+
+
+def _where_syntax(exc: TemplateSyntaxError) -> str:
+    """The text of the paragraph where Jinja stopped, as docxtpl reports it (one paragraph a line)."""
+    lines = [line.strip() for line in getattr(exc, "docx_context", ()) or ()]
+    line = lines[3] if len(lines) > 3 and (exc.lineno or 0) > 4 else next((x for x in lines if x), "")
+    return f' (lõik "{_cut(line)}")' if line else ""
+
+
+def _cut(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _finish(tpl: DocxTemplate, *, title: str, subject: str, author: str, created: datetime | None) -> bytes:
+    """The rendered document with its properties set from the directive, as deterministic bytes."""
     props = tpl.docx.core_properties
     props.title = _property_text(title)
     props.subject = _property_text(subject)
@@ -207,6 +347,12 @@ def _drop_core_dates(xml: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _logo(rd: ResolvedDirective, templates: Path) -> Logo | None:
+    """The configured logo, read from the project whose templates these are."""
+    data = logo_bytes(templates.parent, rd.letterhead)
+    return None if data is None else Logo(data, rd.letterhead.logo_height)
+
+
 def render_directive(rd: ResolvedDirective, templates: Path) -> bytes:
     created = datetime.combine(rd.shown_date, datetime.min.time()) if rd.shown_date else None
     return render_docx(
@@ -216,6 +362,7 @@ def render_directive(rd: ResolvedDirective, templates: Path) -> bytes:
         subject="Käskkiri",
         author=rd.agency,
         created=created,
+        logo=_logo(rd, templates),
     )
 
 
@@ -228,4 +375,5 @@ def render_annex(rd: ResolvedDirective, annex: ResolvedAnnex, templates: Path) -
         subject=rd.document_title,
         author=rd.agency,
         created=created,
+        logo=_logo(rd, templates),
     )

@@ -23,6 +23,7 @@ from .definitions.model import (
     Definitions,
     Directive,
     DutyClause,
+    Letterhead,
     Post,
     PostRef,
     PostRefList,
@@ -122,6 +123,7 @@ class ResolvedDirective:
     agency: str
     revoked: tuple[RevocationGroup, ...] = field(default=())  # history's point 2 groups, for review
     numbered_later: bool = False  # the documents carry the configured wording, not number and date
+    letterhead: Letterhead = Letterhead()  # organisatsioon.yaml `kirjaplank`, for the Word templates
 
     @property
     def shown_date(self) -> date | None:
@@ -365,6 +367,7 @@ class Resolver:
             agency=self.org.agency.name,
             revoked=revoked,
             numbered_later=later is not None,
+            letterhead=self.org.letterhead,
         )
 
 

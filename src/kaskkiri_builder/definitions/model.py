@@ -129,12 +129,30 @@ class Style:
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """The directive's letterhead (kirjaplank): the agency's logo and the footer's contacts.
+
+    The logo is a path relative to the project (a PNG or JPEG file); the renderer reads it, so
+    this model stays free of I/O. Every field may be empty: a template shows what is given.
+    """
+
+    logo: Text | None = None  # "templates/logo.png", with its place for the renderer's messages
+    logo_height: int = 15  # millimetres
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    registry_code: str = ""
+
+
+@dataclass(frozen=True)
 class Organisation:
     agency: Agency
     head: Head
     units: dict[str, Unit]
     style: Style
     source: Source
+    letterhead: Letterhead = Letterhead()
 
     def unit_chain(self, unit_id: str) -> list[Unit]:
         """The unit and the units it belongs to, outermost first (a cycle is cut, an unknown id

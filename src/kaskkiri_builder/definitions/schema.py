@@ -39,6 +39,7 @@ from .model import (
     Duty,
     DutyClause,
     Head,
+    Letterhead,
     NumberedLater,
     Organisation,
     Post,
@@ -58,7 +59,9 @@ from .shapes import (
     DateShape,
     Flag,
     Ident,
+    ImagePath,
     LineNumber,
+    Millimetres,
     Params,
     Plain,
     RefId,
@@ -125,11 +128,25 @@ STYLE: Record[Style] = Record("style", "vormistus", (
 ), model=Style)
 
 
+LETTERHEAD: Record[Letterhead] = Record("letterhead", "kirjaplank", (
+    Key("logo", ImagePath(), 'asutuse logo: PNG- või JPEG-fail projekti kaustas, tee projekti kaustast '
+        '(näiteks "templates/logo.png"; templates/ kaustas arhiveerib kaskkiri record selle koos mallidega)',
+        "logo"),
+    Key("logo_korgus", Millimetres(5, 60), "logo kõrgus kirjaplangil millimeetrites", "logo_height"),
+    Key("aadress", PLAIN, "asutuse postiaadress jaluses", "address"),
+    Key("telefon", PLAIN, "asutuse telefon jaluses", "phone"),
+    Key("e_post", PLAIN, "asutuse e-posti aadress jaluses", "email"),
+    Key("koduleht", PLAIN, "asutuse veebiaadress jaluses", "web"),
+    Key("registrikood", PLAIN, "asutuse registrikood jaluses", "registry_code"),
+), model=Letterhead)
+
+
 def _organisation(f: Found) -> Organisation | None:
     agency, head = f.fields.get("agency"), f.fields.get("head")
     if agency is None or head is None:
         return None
-    return Organisation(agency, head, f.fields.get("units", {}), f.fields.get("style", Style()), f.src)
+    return Organisation(agency, head, f.fields.get("units", {}), f.fields.get("style", Style()), f.src,
+                        f.fields.get("letterhead", Letterhead()))
 
 
 ORGANISATION: Record[Organisation] = Record("organisation", "organisatsioon", (
@@ -143,6 +160,8 @@ ORGANISATION: Record[Organisation] = Record("organisation", "organisatsioon", (
         required=True,
     ),
     Key("vormistus", STYLE, "vormistuse seaded (lisade_vahemik_kinnitamisel, lisade_vahemik_kehtetuks)", "style"),
+    Key("kirjaplank", LETTERHEAD, "käskkirja kirjaplank: logo ja jaluse kontaktid (aadress, telefon, e_post, "
+        "koduleht, registrikood); Wordi mallid näitavad neid (docs/mallid.md)", "letterhead"),
 ), build=_organisation)
 
 # --- klauslid/*.yaml ------------------------------------------------------------------------------

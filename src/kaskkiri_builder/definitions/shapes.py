@@ -192,6 +192,60 @@ class LineNumber(Shape[int]):
         return {"type": "integer", "minimum": 1}
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+IMAGE_PATTERN = r"^(?![/~])(?!.*(?:^|/)\.\.(?:/|$))[^\\:]+\.(?:[pP][nN][gG]|[jJ][pP][eE]?[gG])$"
+
+
+@dataclass(frozen=True)
+class ImagePath(_Written[Text]):
+    """A PNG or JPEG file of the project, as a path relative to the project's folder.
+
+    Only the spelling is checked here (relative, no "..", the suffix); the renderer reads the
+    file and checks what is in it. The value keeps its line for the renderer's messages.
+    """
+
+    noun: str = 'pildifaili tee projekti kaustast (PNG või JPEG, näiteks "templates/logo.png")'
+    pattern = IMAGE_PATTERN
+
+    def read(self, r: Reader, node: object, at: Place) -> Text | None:
+        value = self._scalar(r, node, at)
+        if value is None:
+            return None
+        path = value.strip()
+        parts = path.split("/")
+        if not path or path.startswith(("/", "~")) or "\\" in path or ":" in path or ".." in parts:
+            r.error(at.src, f'{r.about(at)} peab olema tee projekti kaustast, näiteks "templates/logo.png" '
+                            f'(ilma "/"-ga alguse, kettatähe ja ".."-ta), aga on "{shown(path)}".')
+            return None
+        if not path.lower().endswith(IMAGE_SUFFIXES):
+            r.error(at.src, f'{r.about(at)} peab olema PNG- või JPEG-pilt (.png, .jpg või .jpeg), aga on '
+                            f'"{shown(path)}". Salvesta pilt PNG-vormingus.')
+            return None
+        return Text(path, at.src)
+
+
+@dataclass(frozen=True)
+class Millimetres(Shape[int]):
+    """A length in whole millimetres within bounds (the logo's height)."""
+
+    low: int
+    high: int
+
+    @property
+    def noun(self) -> str:
+        return f"täisarv millimeetreid ({self.low}–{self.high})"
+
+    def read(self, r: Reader, node: object, at: Place) -> int | None:
+        text = str(node).strip() if isinstance(node, (int, str)) and not isinstance(node, bool) else ""
+        if not (text.isascii() and text.isdigit() and self.low <= int(text) <= self.high):
+            r.error(at.src, f'{r.about(at)} peab olema {self.noun}, aga on "{shown(str(node))}".')
+            return None
+        return int(text)
+
+    def schema(self, defs: dict[str, JsonObject]) -> JsonObject:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+
 def _any_case(word: str) -> str:
     """A regular expression matching `word` in any letter case (JSON Schema has no flags)."""
     return "".join(
