@@ -15,7 +15,7 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,9 @@ def test_redline_opens_as_word_document_with_author(reviewed):
         root = etree.fromstring(z.read("word/document.xml"))
     authors = {el.get(f"{W}author") for el in root.iter(f"{W}ins", f"{W}del")}
     assert authors == {"Sotsiaalkindlustusamet"}  # the agency, as Word shows the author
+    # a draft's review is dated the day it is made (never 01.01.2000)
+    days = {el.get(f"{W}date", "")[:10] for el in root.iter(f"{W}ins", f"{W}del")}
+    assert days and days <= {date.today().isoformat(), (date.today() - timedelta(days=1)).isoformat()}
 
 
 def test_page_shows_the_same_changes(reviewed):

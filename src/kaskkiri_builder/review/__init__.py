@@ -23,7 +23,7 @@ from .. import estonian, history
 from ..build import APPROVED, Project, archive_root, build, source_project
 from ..checks.findings import Finding
 from ..definitions import Definitions, load_definitions
-from ..document_date import document_date
+from ..document_date import review_date
 from ..history import JobDescriptionRef, signing_note
 from ..output import StagedOutput
 from ..resolve import ResolvedDirective
@@ -181,8 +181,7 @@ def write_review(
             ]
             jobs.append((review, old_path.read_bytes(), new_files[annex.number].read_bytes(), old_heading))
 
-    # The tracked changes' date: the directive's own, never the clock (a draft: the PDFs' date).
-    when = document_date(rd)
+    when = review_date(rd)
 
     def compare(job: tuple[AnnexReview, bytes, bytes, list[tuple[str, str]]]) -> None:
         review, old, new, heading = job
