@@ -69,7 +69,7 @@ def test_every_command_help_is_estonian(command: str) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("build",), "Puudub argument 'KASKKIRI'."),
+        (("check",), "Puudub argument 'KASKKIRI'."),
         (("build", "x", "--foo"), "Võtit '--foo' ei ole."),
         (("bild",), "Käsku 'bild' ei ole. Kas mõtlesid 'build'?"),
         (("build", "x", "--aegumine", "abc"), "'abc' ei ole arv."),

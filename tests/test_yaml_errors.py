@@ -22,6 +22,7 @@ ENGLISH = ("expected", "found", "mapping values", "while scanning", "while parsi
         ("eesmark: 'Teenuse kvaliteet\nalluvad: []\n", 1, "real 1 algav jutumärk jäi sulgemata"),
         ("alluvad: [juht, spets\neesmark: x\n", 1, "real 1 avatud nurksulg [ jäi sulgemata"),
         ("parameetrid: {kellega: x\neesmark: x\n", 1, "real 1 avatud looksulg { jäi sulgemata"),
+        ("teenistuskoht: x\nalluvad: [\n", 3, "fail lõppes poolelioleva väärtusega: ilmselt jäi avatud nurksulg"),
         ("nouded:\n  haridus: x\n keeleoskus: y\n", 3, "taane ei klapi: see rida on teistsuguse taandega"),
         ("ulesanded:\n  - ulesanne: x\n    tulemused:\n      - a\n     - b\n", 5, "taane ei klapi"),
     ],

@@ -57,6 +57,15 @@ def recording_journal(project: Project, directive_id: str) -> Path:
     return project.root / ARCHIVE / f".{check_directive_id(directive_id)}.registreerimine.json"
 
 
+def unrecorded_directives(project: Project) -> list[str]:
+    """The drafts: every directive of definitions/kaskkirjad/ without an archive (`build --koik`)."""
+    from .definitions.reader import ID_RE
+
+    folder = project.definitions / "kaskkirjad"
+    ids = sorted(p.stem for p in folder.glob("*.yaml") if ID_RE.fullmatch(p.stem))
+    return [i for i in ids if not archive_root(project, i).exists()]
+
+
 def archived_project(project: Project, directive_id: str) -> Project | None:
     """The project as it was when `directive_id` was signed, if it has been recorded.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import typer
 
 from . import __version__, cli_language
-from .build import Final, Project
+from .build import BuildResult, Final, Project
 from .build import build as run_build
 from .errors import DefinitionError, KaskkiriError
 from .estonian import signing_time
@@ -43,13 +43,17 @@ def _err(text: str) -> None:
 
 
 def _fail(exc: KaskkiriError) -> None:
+    _print_error(exc)
+    raise typer.Exit(exc.exit_code)
+
+
+def _print_error(exc: KaskkiriError) -> None:
     problems = exc.problems
     head = "Viga" if len(problems) == 1 else f"Vead ({len(problems)})"
     _err(f"{head}:")
     for p in problems:
         _err(f"  {p}")
     _err(exc.changed or "Väljundit ega definitsioone ei muudetud.")
-    raise typer.Exit(exc.exit_code)
 
 
 @contextmanager
@@ -90,11 +94,14 @@ ProjectOpt = typer.Option(
 
 @app.command()
 def build(
-    kaskkiri: str = typer.Argument(
-        ..., help="Käskkirja id, s.t faili nimi kaustas definitions/kaskkirjad/ (näiteks 2026-01)."
+    kaskkiri: str | None = typer.Argument(
+        None, help="Käskkirja id, s.t faili nimi kaustas definitions/kaskkirjad/ (näiteks 2026-01)."
     ),
     ainult_word: bool = typer.Option(
         False, "--ainult-word", help="Koosta ainult Wordi failid (ilma PDF-i ja konteinerita)."
+    ),
+    koik: bool = typer.Option(
+        False, "--koik", help="Koosta kõik registreerimata käskkirjad (eelnõud) ühe korraga."
     ),
     aegumine: float = typer.Option(
         180.0, "--aegumine", help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."
@@ -128,15 +135,50 @@ def build(
     """
     _check_timeout(aegumine)
     project = _project(projekt)
+    failed: list[KaskkiriError] = []
     try:
-        directive_id = check_directive_id(kaskkiri)
         final = _final_option(nr, kuupaev, luba_vead, lopplik)
-        with _exclusive(project, f"build {directive_id}"):
-            result = run_build(project, directive_id, word_only=ainult_word,
-                               timeout=aegumine, progress=lambda m: _err(f"• {m}"), final=final)
+        ids = _which(project, kaskkiri, koik, final)
+        with _exclusive(project, f"build {' '.join(ids) or '--koik'}"):
+            for directive_id in ids:
+                try:
+                    result = run_build(project, directive_id, word_only=ainult_word, timeout=aegumine,
+                                       progress=lambda m: _err(f"• {m}"), final=final)
+                except KaskkiriError as exc:
+                    if not koik:
+                        raise
+                    _err(f"Käskkiri {directive_id}:")
+                    _print_error(exc)
+                    failed.append(exc)
+                    continue
+                _built(result, directive_id)
     except KaskkiriError as exc:
         _fail(exc)
         return
+    if failed:
+        _err(f"Koostamata jäi {len(failed)} käskkirja {len(ids)}-st (vead eespool).")
+        raise typer.Exit(failed[0].exit_code)
+
+
+def _which(project: Project, kaskkiri: str | None, koik: bool, final: Final | None) -> list[str]:
+    """The directives to build: the one named, or with --koik every unrecorded one."""
+    from .build import unrecorded_directives
+
+    if koik:
+        if kaskkiri is not None or final is not None:
+            raise DefinitionError("--koik koostab kõik eelnõud: jäta käskkirja id ja lõpliku "
+                                  "koostamise võtmed (--nr, --kuupaev, --lopplik) ära.")
+        ids = unrecorded_directives(project)
+        if not ids:
+            raise DefinitionError("registreerimata käskkirju pole (definitions/kaskkirjad/): "
+                                  "koostada pole midagi.")
+        return ids
+    if kaskkiri is None:
+        raise DefinitionError("anna käskkirja id (näiteks kaskkiri build 2026-02) või --koik.")
+    return [check_directive_id(kaskkiri)]
+
+
+def _built(result: BuildResult, kaskkiri: str) -> None:
     rd = result.directive
     status = "EELNÕU" if rd.draft else rd.date_number
     typer.echo(f"Valmis: {rd.title} ({status}), {len(rd.annexes)} lisa.")

@@ -252,6 +252,9 @@ def syntax_problem(exc: MarkedYAMLError, name: str) -> Problem:
     elif "flow mapping" in context:
         message = f"real {began} avatud looksulg {{ jäi sulgemata. Lisa lõppu }} või kirjuta võtmed ridadena."
         line = began
+    elif problem.startswith("expected the node content") and "stream end" in problem:
+        message = ("fail lõppes poolelioleva väärtusega: ilmselt jäi avatud nurksulg [ või "
+                   "looksulg { sulgemata. Lisa ] või } või kirjuta loetelu ridadena (- ...).")
     elif problem.startswith(("expected <block end>", "did not find expected", "bad indentation")):
         message = (f"taane ei klapi: see rida on teistsuguse taandega kui sama taseme read "
                    f"(alates realt {began}). Joonda read, mis kuuluvad kokku, sama arvu tühikutega; "
