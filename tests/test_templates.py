@@ -22,10 +22,8 @@ from kaskkiri_builder.build import Project, build
 from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.docx_text import docx_text
 from kaskkiri_builder.errors import DefinitionError, TemplateError
-from kaskkiri_builder.render import annex_context, directive_context
-from kaskkiri_builder.resolve import resolve_directive
 from kaskkiri_builder.sandbox import TEMPLATE_ENVIRONMENT
-from kaskkiri_builder.template_reference import TEMPLATES, mismatches, with_variable_tables
+from kaskkiri_builder.template_reference import TEMPLATES, mismatches, project_contexts, with_variable_tables
 from kaskkiri_builder.template_xml import repair_template
 from toolkit import DRAFT, ROOT, cli, copy_example, line_of, tree
 
@@ -35,13 +33,7 @@ ORG = "definitions/organisatsioon.yaml"
 
 def example_contexts(root: Path = ROOT) -> dict[str, list[dict]]:
     """The contexts the renderer builds for every directive of the example, by template."""
-    defs = load_definitions(root / "definitions")
-    out: dict[str, list[dict]] = {"kaskkiri": [], "ametijuhend": []}
-    for directive_id in sorted(defs.directives):
-        rd = resolve_directive(defs, directive_id)
-        out["kaskkiri"].append(directive_context(rd))
-        out["ametijuhend"].extend(annex_context(rd, a) for a in rd.annexes)
-    return out
+    return project_contexts(root / "definitions")
 
 
 def edit_part(path: Path, part: str, old: str, new: str) -> None:

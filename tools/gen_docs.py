@@ -16,11 +16,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.definitions.export import schema_files, with_key_tables
-from kaskkiri_builder.render import annex_context, directive_context
-from kaskkiri_builder.resolve import resolve_directive
-from kaskkiri_builder.template_reference import TEMPLATES, mismatches, with_variable_tables
+from kaskkiri_builder.template_reference import TEMPLATES, mismatches, project_contexts, with_variable_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "definitions.md"
@@ -30,13 +27,7 @@ SCHEMAS = ROOT / "schemas"
 
 def example_contexts(root: Path = ROOT) -> dict[str, list[dict]]:
     """The contexts the renderer builds for every directive of the example, by template."""
-    defs = load_definitions(root / "definitions")
-    out: dict[str, list[dict]] = {"kaskkiri": [], "ametijuhend": []}
-    for directive_id in sorted(defs.directives):
-        rd = resolve_directive(defs, directive_id)
-        out["kaskkiri"].append(directive_context(rd))
-        out["ametijuhend"].extend(annex_context(rd, a) for a in rd.annexes)
-    return out
+    return project_contexts(root / "definitions")
 
 
 def main() -> None:

@@ -92,16 +92,20 @@ def page_number(paragraph, size: float = 10) -> None:
     paragraph.add_run(")").font.size = Pt(size)
 
 
+def styled(run, *, bold=False, size=None, color=None):
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
 def para(doc_or_cell, text: str = "", *, bold=False, size=None, align=None, space_after=None,
          keep_with_next=False, color=None):
     p = doc_or_cell.add_paragraph()
     if text:
-        run = p.add_run(text)
-        run.bold = bold
-        if size:
-            run.font.size = Pt(size)
-        if color is not None:
-            run.font.color.rgb = color
+        styled(p.add_run(text), bold=bold, size=size, color=color)
     if align is not None:
         p.alignment = align
     if space_after is not None:
@@ -114,12 +118,7 @@ def para(doc_or_cell, text: str = "", *, bold=False, size=None, align=None, spac
 def cell_text(cell, text: str, *, bold=False, size=None, align=None, color=None):
     """Put `text` as the cell's first paragraph (python-docx cells start with one empty one)."""
     p = cell.paragraphs[0]
-    run = p.add_run(text)
-    run.bold = bold
-    if size:
-        run.font.size = Pt(size)
-    if color is not None:
-        run.font.color.rgb = color
+    styled(p.add_run(text), bold=bold, size=size, color=color)
     if align is not None:
         p.alignment = align
     return p

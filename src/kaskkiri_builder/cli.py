@@ -242,7 +242,7 @@ def check(
     from .checks.findings import Severity
     from .checks.run import run_checks
     from .definitions import load_definitions
-    from .history import signing_note
+    from .history import recorded_entry, signing_note
 
     project = _project(projekt)
     try:
@@ -255,7 +255,7 @@ def check(
     signed = signing_note(defs, kaskkiri)
     if json_:
         report: dict[str, object] = {"findings": [f.as_json() for f in findings]}
-        entry = next((d for d in defs.ledger or () if d.id == kaskkiri), None)
+        entry = recorded_entry(defs, kaskkiri)
         if entry is not None:
             report["allkirjad"] = [{"nimi": s.name, "aeg": s.time} for s in entry.signatures]
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

@@ -416,10 +416,15 @@ def ledger_from_data(
     return ledger, [(p.message, Source(str(p.file), p.line)) for p in problems]
 
 
+def recorded_entry(defs: Definitions, directive_id: str) -> LedgerDirective | None:
+    """The ledger entry of a recorded directive (by its file id); None while it is a draft."""
+    return next((d for d in defs.ledger or () if d.id == directive_id), None)
+
+
 def signing_note(defs: Definitions, directive_id: str) -> str | None:
     """Who signed a recorded directive and when (Estonian), as `check` and the review show it;
     None while the directive is not in the ledger."""
-    entry = next((d for d in defs.ledger or () if d.id == directive_id), None)
+    entry = recorded_entry(defs, directive_id)
     if entry is None:
         return None
     if not entry.signatures:

@@ -111,8 +111,9 @@ def _unsigned_container(folder: Path, entry: dict[str, Any], files: dict[str, by
     output/ may be the signed one now: the unsigned container is made again from the PDFs it
     holds (its bytes depend on theirs alone) and must have the manifest's SHA-256."""
     path = folder / str(entry["path"])
-    if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256"):
-        return path.read_bytes()
+    on_disk = path.read_bytes() if path.is_file() else b""
+    if hashlib.sha256(on_disk).hexdigest() == entry.get("sha256"):
+        return on_disk
     from .package import make_asice
 
     with tempfile.TemporaryDirectory(prefix="kaskkiri-konteiner-") as tmp:

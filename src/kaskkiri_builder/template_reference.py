@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-from .render import ANNEX_VARIABLES, DIRECTIVE_VARIABLES, Var
+from .render import ANNEX_VARIABLES, DIRECTIVE_VARIABLES, Var, annex_context, directive_context
 
 #: The templates whose variables docs/mallid.md lists, by the name of the region's marker.
 TEMPLATES: dict[str, tuple[Var, ...]] = {"kaskkiri": DIRECTIVE_VARIABLES, "ametijuhend": ANNEX_VARIABLES}
@@ -100,3 +102,18 @@ def variable_table(declared: tuple[Var, ...]) -> str:
 def with_variable_tables(markdown: str) -> str:
     """`markdown` with each `<!-- muutujad: NAME -->` ... `<!-- /muutujad -->` region regenerated."""
     return REGION.sub(lambda m: f"{m.group(1)}{variable_table(TEMPLATES[m.group(2)])}\n{m.group(3)}", markdown)
+
+
+def project_contexts(definitions: Path) -> dict[str, list[dict[str, Any]]]:
+    """The contexts the renderer builds for every directive of a project, by template: what the
+    reference tables are checked against (tools/gen_docs.py, tests/test_templates.py)."""
+    from .definitions import load_definitions
+    from .resolve import resolve_directive
+
+    defs = load_definitions(definitions)
+    out: dict[str, list[dict[str, Any]]] = {"kaskkiri": [], "ametijuhend": []}
+    for directive_id in sorted(defs.directives):
+        rd = resolve_directive(defs, directive_id)
+        out["kaskkiri"].append(directive_context(rd))
+        out["ametijuhend"].extend(annex_context(rd, a) for a in rd.annexes)
+    return out
