@@ -80,7 +80,11 @@ def final_build(output: Path, directive_id: str) -> FinalBuild:
         manifest = json.loads(raw.decode("utf-8"))
         entries = list(manifest["files"])
     except FileNotFoundError:
-        raise RecordError(Problem(f"lõplikku koostamist pole. {again}", shown)) from None
+        raise RecordError(Problem(
+            f"lõplikku koostamist pole. Koosta lõplik käskkiri (kaskkiri build {directive_id} --nr "
+            "NUMBER --kuupaev PP.KK.AAAA), allkirjasta selle konteiner ja anna see --konteiner "
+            "võtmega; kui see oli juba tehtud, korda lõplikku koostamist samade väärtustega.",
+            shown)) from None
     except (OSError, ValueError, KeyError, TypeError):
         raise RecordError(Problem(f"manifest on loetamatu. {again}", shown)) from None
     if manifest.get("final") is not True or manifest.get("directive") != directive_id:
