@@ -80,3 +80,12 @@ def digidoc():
     lib = library()
     assert time.monotonic() - started < 5, "libdigidocpp tried to reach the network"
     return lib
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """The run's own cache folder (KASKKIRI_CACHE), for the CLI it starts too: a test never reads
+    what another run of the suite, or the user, left in ~/.cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KASKKIRI_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield

@@ -107,7 +107,6 @@ class BuildResult:
     manifest: dict
     notes: list[str] = field(default_factory=list)  # e.g. why no PDF was made
     findings: list | None = None  # what `kaskkiri check` finds (None: not run)
-    spelling: bool = True  # whether spelling and grammar were among the checks (not --ainult-word)
 
 
 def directive_file_name() -> str:
@@ -197,8 +196,7 @@ def _deliver_approved(
         for entry in approved.files:
             out.write(str(entry["path"]), files[str(entry["path"])], str(entry.get("role")))
         out.commit_manifest(approved.manifest_bytes)
-    return BuildResult(rebuilt.directive, target, approved.manifest, notes, rebuilt.findings,
-                       spelling=rebuilt.spelling)
+    return BuildResult(rebuilt.directive, target, approved.manifest, notes, rebuilt.findings)
 
 
 def _build(
@@ -222,7 +220,9 @@ def _build(
                                                          progress)
     check_resolved(rd)
     background = None
-    if final is None and checks and not word_only:
+    if final is None and checks:
+        # every check `kaskkiri check` runs, spelling and grammar included, so that the summary
+        # counts as it does; beside rendering (their results are cached: language_memo.py)
         from .background_checks import BackgroundChecks
 
         background = BackgroundChecks(defs, directive_id)
@@ -251,16 +251,7 @@ def _build(
                 verify_readback(name, data, annex_texts(annex))
                 out.write(name, data, "annex", annex.number)
             progress(f"Kirjutasin {len(names)} Wordi faili")
-            findings = final_findings
-            if background is not None:
-                # every check `kaskkiri check` runs, so that the summary counts as it does
-                findings = background.result()
-            elif findings is None and checks:
-                # Word files only: no spelling and grammar, whose lexicon would double that
-                # quick build's time (the summary line says so)
-                from .checks.run import run_checks
-
-                findings = run_checks(defs, directive_id, spelling=False)
+            findings = final_findings if background is None else background.result()
             if stage is not None:
                 notes.extend(stage.finish())
         except BaseException:
@@ -270,7 +261,7 @@ def _build(
                 background.cancel()
             raise
         manifest = out.commit(directive_id, **_register_entry(rd), **final_entries)
-    return BuildResult(rd, target, manifest, notes, findings, spelling=not word_only)
+    return BuildResult(rd, target, manifest, notes, findings)
 
 
 def _final(source: Project, directive_id: str, final: Final, base: Path,

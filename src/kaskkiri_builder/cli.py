@@ -187,8 +187,7 @@ def _built(result: BuildResult, kaskkiri: str) -> None:
         typer.echo(f"  {_rel(result.folder / entry['path'])}  {entry['role']}  {size // 1024 or 1} KiB")
     typer.echo(f"  {_rel(result.folder / 'manifest.json')}  manifest")
     if result.findings is not None:
-        scope = "" if result.spelling else " (ilma õigekirja ja grammatikata)"
-        typer.echo(f"Kontroll{scope}: {_summary(result.findings)} (üksikasjad: kaskkiri check {kaskkiri})")
+        typer.echo(f"Kontroll: {_summary(result.findings)} (üksikasjad: kaskkiri check {kaskkiri})")
     for note in result.notes:
         _err(f"Märkus: {note}")
 

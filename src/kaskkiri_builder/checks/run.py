@@ -9,7 +9,7 @@ subject, quoted words), never on their messages' wording.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..definitions.load import Source
@@ -18,11 +18,12 @@ from .accepted import apply_acceptances
 from .clauses import KIND_DRIFT, KIND_VARIANT, check_clauses
 from .common import annex_list, directive_of
 from .directive import check_directive
-from .findings import Finding, Severity
+from .findings import Finding, Severity, TextSpot
 from .foreign_units import check_foreign_units
 from .graph import check_graph
 from .groups import KIND_SPECIAL, check_groups
 from .history_checks import check_history
+from .language_memo import remembered
 from .lists import check_lists
 from .param_outliers import check_param_outliers
 from .punctuation import KIND as KIND_PUNCTUATION
@@ -73,12 +74,7 @@ def _text_findings(
     collected = collect(defs, directive_id)
     raw: list[Finding] = []
     if spelling:
-        from .grammar import check_grammar
-        from .spelling import check_spelling
-
-        grammar = check_grammar(collected.spots)
-        raw += [f for f in check_spelling(collected.spots) if not _said_by_grammar(f, grammar)]
-        raw += grammar
+        raw += remembered(collected.spots, _language_findings)
     raw += check_punctuation(collected.spots)
     raw += check_sibling_full_stops(collected.groups)
     raw = [f for f in raw if not _covered(f, model)]
@@ -97,6 +93,15 @@ def _text_findings(
         seen.add(key)
         out += _at_clause(f, use)
     return out
+
+
+def _language_findings(spots: Sequence[TextSpot]) -> list[Finding]:
+    """Spelling and grammar: Vabamorf's part, the slow one (language_memo keeps its results)."""
+    from .grammar import check_grammar
+    from .spelling import check_spelling
+
+    grammar = check_grammar(spots)
+    return [f for f in check_spelling(spots) if not _said_by_grammar(f, grammar)] + grammar
 
 
 def _slip(f: Finding) -> str:
