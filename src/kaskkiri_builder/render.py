@@ -11,6 +11,7 @@ from them (tools/gen_docs.py), and tests/test_templates.py keeps them equal to t
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import stat
@@ -218,9 +219,9 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
     name = _template_name(template)
     data = _read_template(template)
     try:
-        data = repair_template(data)
+        data = _repaired(data)
         tpl = DocxTemplate(io.BytesIO(data))
-        _check_names(tpl, data, context, name)
+        _check_names(data, context, name)
         if logo is not None:
             context = {**context, "logo": InlineImage(tpl, io.BytesIO(logo.data), height=Mm(logo.height_mm))}
         tpl.render(context, jinja_env=TEMPLATE_ENVIRONMENT, autoescape=True)
@@ -251,13 +252,27 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
     return _finish(tpl, title=title, subject=subject, author=author, created=created)
 
 
-def _check_names(tpl: DocxTemplate, data: bytes, context: dict, name: str) -> None:
+# A directive's annexes all render one template: what depends on its bytes alone is done once.
+@functools.lru_cache(maxsize=8)
+def _repaired(data: bytes) -> bytes:
+    return repair_template(data)
+
+
+@functools.lru_cache(maxsize=8)
+def _template_variables(data: bytes) -> frozenset[str] | None:
+    """The variables the template's tags name (None: a syntax error, which the render reports)."""
+    try:
+        names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env=TEMPLATE_ENVIRONMENT)
+    except TemplateSyntaxError:
+        return None
+    return frozenset(names)
+
+
+def _check_names(data: bytes, context: dict, name: str) -> None:
     """Refuse a template that names a variable the context lacks, before it renders: the message
     quotes the paragraph that holds the tag, so the user finds it in Word."""
-    try:
-        unknown = sorted(tpl.get_undeclared_template_variables(jinja_env=TEMPLATE_ENVIRONMENT, context=context))
-    except TemplateSyntaxError:
-        return  # the render reports it, with the paragraph it is in
+    names = _template_variables(data)
+    unknown = sorted(names - context.keys()) if names is not None else []
     if unknown:
         raise TemplateError([_unknown_problem(n, data, context, name) for n in unknown])
 

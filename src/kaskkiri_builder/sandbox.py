@@ -168,8 +168,37 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+class TemplateSandbox(BoundedSandbox):
+    """BoundedSandbox that compiles each Word template's XML once.
+
+    docxtpl compiles a template's every part from its XML for each document it renders, and the
+    compile is about a third of an annex's rendering; the annexes of a directive all use one
+    template. A compiled template holds no state of a render, so it is reused, keyed by its source
+    and by `autoescape` (docxtpl sets that on the environment, and it is compiled in).
+    """
+
+    #: Distinct sources kept: a template's body, headers, footers and properties.
+    KEEP = 64
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[tuple[str, object], Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        key = (source, self.autoescape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = super().from_string(source)
+            if len(self._compiled) >= self.KEEP:
+                self._compiled.pop(next(iter(self._compiled)))
+            self._compiled[key] = compiled
+        return compiled
+
+
 #: Clause texts and the other text values of the definitions: plain text out.
 TEXT_ENVIRONMENT = BoundedSandbox(autoescape=False, keep_trailing_newline=False)
 #: Word templates: XML out, so values are escaped (a `&` or `<` must not corrupt the XML).
 #: Its own environment: docxtpl sets `autoescape` on the environment it is given.
-TEMPLATE_ENVIRONMENT = BoundedSandbox(autoescape=True)
+TEMPLATE_ENVIRONMENT = TemplateSandbox(autoescape=True)
