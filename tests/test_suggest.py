@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from toolkit import DRAFT, cli, copy_example, load_project, small_project, tree
 
 from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.definitions.load import Source
@@ -26,6 +25,7 @@ from kaskkiri_builder.errors import DefinitionError, OutputError
 from kaskkiri_builder.resolve import Resolver, resolve_directive
 from kaskkiri_builder.suggest import Proposal, coverage, suggest
 from kaskkiri_builder.suggest_apply import _dump, _yaml, clause_file_text, write_all
+from toolkit import DRAFT, cli, copy_example, load_project, small_project, tree
 
 NOTE = "# oma märkus: see kommentaar peab alles jääma"
 
