@@ -222,10 +222,18 @@ def _within_bounds(values: dict[str, tuple[str, ...]], split: dict[str, tuple[st
 
 def _renders(template: str, values: dict[str, str], expected: str) -> bool:
     """Whether the build's Jinja gives `expected` from the template: the final word on a slot."""
+    return _rendered(template, tuple(sorted(values.items()))) == expected
+
+
+@lru_cache(maxsize=65536)
+def _rendered(template: str, values: tuple[tuple[str, str], ...]) -> str | None:
+    """The template rendered as the build renders a clause (many posts give the same values)."""
+    if "{" not in template:
+        return template
     try:
-        return bool(_compiled(template).render(values) == expected)
+        return str(_compiled(template).render(dict(values)))
     except Exception:  # noqa: BLE001 - any failure means: do not propose this
-        return False
+        return None
 
 
 # --- finding near matches -----------------------------------------------------------------------
@@ -458,7 +466,7 @@ def _suggestion(group: _Group, ids: set[str]) -> Suggestion | None:
         full = {**defaults, **params}
         if not _renders(text, full, d.text):
             return None
-        if k not in own and tuple(_compiled(r).render(full) for r in results) != d.results:
+        if k not in own and tuple(_rendered(r, tuple(sorted(full.items()))) for r in results) != d.results:
             return None
         chars = len(d.text) + (0 if k in own else sum(len(r) for r in d.results))
         uses.append(DutyUse(d.post_id, d.index, d.source, values, params,
@@ -475,11 +483,17 @@ def coverage(defs: Definitions) -> tuple[int, int]:
     resolver = Resolver(defs)
     covered = total = 0
     for post in defs.posts.values():
-        ctx = resolver.post_context(post)
+        ctx: dict[str, Any] | None = None
         for i, duty in enumerate(post.duties, start=1):
+            if duty.clause_id is None and duty.text is not None:
+                own = [duty.text.value, *(r.value for r in duty.results or ())]
+                if not any("{" in t for t in own):  # plain text: what the document shows
+                    total += sum(len(t) for t in own)
+                    continue
             clause = defs.clauses.get(duty.clause_id or "")
             if duty.clause_id is not None and not isinstance(clause, DutyClause):
                 continue  # the definitions' checks report it
+            ctx = ctx if ctx is not None else resolver.post_context(post)
             resolved = resolver.duty(post, i, ctx)
             size = len(resolved.text) + sum(len(r) for r in resolved.results)
             total += size
