@@ -572,7 +572,8 @@ def klauslid_soovita(
     except KaskkiriError as exc:
         _fail(exc)
         return
-    _report(report_lines(proposal)[:-1], None, report_json(proposal) if json_ else None)
+    lines = report_lines(proposal)
+    _report(lines[:-1] if proposal.suggestions else lines, None, report_json(proposal) if json_ else None)
     if applied is not None and not json_:
         typer.echo(f"Kirjutatud: {applied.clause_file} ({len(proposal.suggestions)} klauslit); "
                    f"muudetud {len(applied.posts)} ametikoha faili.")
