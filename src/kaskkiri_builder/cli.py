@@ -496,7 +496,7 @@ klauslid_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="markdown",
     suggest_commands=False,  # as the main app: Typer's suggestion is English
-    help="Ühised klauslid (definitions/klauslid/*.yaml): kus neid kasutatakse.",
+    help="Ühised klauslid (definitions/klauslid/*.yaml): kus neid kasutatakse ja milliseid juurde teha.",
 )
 app.add_typer(klauslid_app, name="klauslid")
 
@@ -535,6 +535,47 @@ def klauslid_kasutus(
         _fail(exc)
         return
     _report(usage_lines(usage), usage_note(usage), usage_json(usage) if json_ else None)
+
+
+@klauslid_app.command("soovita")
+def klauslid_soovita(
+    rakenda: bool = typer.Option(False, "--rakenda", help="Kirjuta soovitatud klauslid faili "
+                                 "definitions/klauslid/soovitatud.yaml ja muuda ametikohad neile viitama."),
+    json_: bool = typer.Option(False, "--json", help="Väljasta tulemus JSON-ina."),
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Soovita ühiseid klausleid: ülesanded, mida mitu ametikohta kirjutab ise sama või peaaegu
+    sama sõnastusega.
+
+    Iga soovituse juures on klausli tekst (erinevad sõnad parameetritena kujul {{ nimi }}), selle
+    oodatavad tulemused ja ametikohad, mis klauslit kasutaksid, koos oma parameetrite väärtustega.
+    Ilma --rakenda võtmeta ei muudeta ühtegi faili. --rakenda kirjutab klauslid ja asendab
+    ametikohtade failides need ülesanded viidetega (kommentaarid ja paigutus jäävad); enne
+    kirjutamist kontrollitakse, et ühegi ametijuhendi tekst ei muutu. Olemasolevat klausli id-d ei
+    kirjutata üle.
+    """
+    from .definitions import load_definitions
+    from .suggest import report_json, report_lines, suggest
+    from .suggest_apply import apply
+
+    project = _project(projekt)
+    try:
+        if not rakenda:
+            proposal = suggest(load_definitions(project.definitions))
+            _report(report_lines(proposal), None, report_json(proposal) if json_ else None)
+            return
+        with _exclusive(project, "klauslid soovita --rakenda"):
+            defs = load_definitions(project.definitions)
+            proposal = suggest(defs)
+            applied = apply(project.root, defs, proposal.suggestions) if proposal.suggestions else None
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    lines = report_lines(proposal)
+    _report(lines[:-1] if proposal.suggestions else lines, None, report_json(proposal) if json_ else None)
+    if applied is not None and not json_:
+        typer.echo(f"Kirjutatud: {applied.clause_file} ({len(proposal.suggestions)} klauslit); "
+                   f"muudetud {len(applied.posts)} ametikoha faili.")
 
 
 @app.command()
