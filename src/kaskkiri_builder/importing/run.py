@@ -48,7 +48,10 @@ def _parsed(files: Sequence[Path], directive: bool, head_title: str) -> list[Imp
             if directive:
                 out.append(parse_directive(src, head_title))
             else:
-                out.extend(parse_job_descriptions(src))
+                posts = parse_job_descriptions(src)
+                for post in posts:
+                    post.notes[:0] = list(src.notes)
+                out.extend(posts)
         except NotAJobDescription as exc:
             raise ImportError_(exc.problem) from None
     return out
@@ -318,7 +321,7 @@ def import_directives(root: Path, files: Sequence[Path], replace: bool = False) 
                                 annexes={n: annexes[n] for n in sorted(annexes)}, revokes=tuple(revokes))
         ledger.append(entry)
         ledger_text = _with_entry(ledger_text, entry)
-        report += [f"{d.origin}: {n}" for n in d.notes]
+        report += list(d.notes)
     assert ledger_text is not None
     _refuse_existing(root, texts, replace)
     written = _write_all(root, texts, replace)
@@ -340,8 +343,14 @@ def _read_directives(files: Sequence[Path], head: str) -> list[ImportedDirective
             text = " ".join(ln.text for ln in src.lines[:40])
             if "KÄSKKIRI" in text:
                 out.append(parse_directive(src, head))
+                out[-1].notes += list(src.notes)
+                for post in out[-1].posts:
+                    post.notes[:0] = list(src.notes)
             elif out:
-                out[-1].posts.extend(parse_job_description(src.name, part) for part in (parts or [list(src.lines)]))
+                posts = [parse_job_description(src.name, part) for part in (parts or [list(src.lines)])]
+                for post in posts:
+                    post.notes[:0] = list(src.notes)
+                out[-1].posts.extend(posts)
             else:
                 raise ImportError_(Problem('see ei ole käskkiri: pealkirja "KÄSKKIRI" ei leitud. Anna käskkirja '
                                            "fail enne selle lisasid.", str(f)))
