@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
 
 from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.docx_text import docx_text

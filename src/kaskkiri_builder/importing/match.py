@@ -84,8 +84,8 @@ def match_list(published: str, known: Sequence[KnownPost], own_group: PostGroup 
     if fold(published) in ("-", "–", ""):
         return ListMatch([], None)
     by_title: dict[str, list[KnownPost]] = {}
-    for post in known:
-        by_title.setdefault(post.title.lower(), []).append(post)
+    for kp in known:
+        by_title.setdefault(kp.title.lower(), []).append(kp)
     refs: list[tuple[str, bool | None]] = []
     notes: list[str] = []
     names: list[tuple[str, KnownPost | None, bool]] = []
@@ -109,8 +109,8 @@ def match_list(published: str, known: Sequence[KnownPost], own_group: PostGroup 
     if notes:
         return ListMatch([r for r in refs], fold(published), notes)
     parts = []
-    for (_name, post, _has_q), (_pid, _q) in zip(names, refs, strict=True):
-        title = head_title if post is None else post.title
+    for (_name, named, _has_q), (_pid, _q) in zip(names, refs, strict=True):
+        title = head_title if named is None else named.title
         parts.append(f"{title} {QUALIFIER}" if _has_q else title)
     generated = capitalize_first(", ".join(parts))
     if generated != fold(published):

@@ -14,10 +14,10 @@ after its first results) they are put back and the report says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from ..errors import Problem
 from ..estonian import parse_date
@@ -99,14 +99,14 @@ class ImportedDirective:
     source: str
     origin: Origin
     number: str
-    date: date
+    date: dt.date
     title: str
     legal_basis: str
     unit_genitive: str
     annex_titles: list[tuple[int, str]]
     revocation: str | None
-    in_force_on: date | None
-    retroactive_from: date | None
+    in_force_on: dt.date | None
+    retroactive_from: dt.date | None
     signatory_name: str
     signatory_title: str
     register: dict[str, str]
@@ -343,14 +343,14 @@ _MONTHS = ("jaanuar", "veebruar", "märts", "aprill", "mai", "juuni", "juuli", "
            "oktoober", "november", "detsember")
 
 
-def _date_in_words(text: str) -> date | None:
+def _date_in_words(text: str) -> dt.date | None:
     m = re.search(r"(\d{4})\. aasta (\d{1,2})\. (\w+?)(?:il|ist|l|st)\b", text)
     if not m:
         return None
     word = m.group(3)
     for i, month in enumerate(_MONTHS, start=1):
         if word in (month, month.rstrip("i")) or month.startswith(word):
-            return date(int(m.group(1)), i, int(m.group(2)))
+            return dt.date(int(m.group(1)), i, int(m.group(2)))
     return None
 
 

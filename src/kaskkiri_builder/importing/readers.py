@@ -24,6 +24,12 @@ SOFT_HYPHEN = "\u00ad"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def _attr(el: Any, name: str = "val", default: str = "") -> str:
+    """A w: attribute of an element that may be missing."""
+    value = el.get(f"{W}{name}") if el is not None else None
+    return value if value is not None else default
+
+
 def _clean(text: str) -> str:
     return text.replace(SOFT_HYPHEN, "").replace("\u00a0", " ").replace("\u200b", "")
 
@@ -47,7 +53,8 @@ def read_text(path: Path) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise NotAJobDescription(Problem("fail ei ole UTF-8 tekst: salvesta see UTF-8 kodeeringus.", str(path))) from None
+        raise NotAJobDescription(Problem("fail ei ole UTF-8 tekst: salvesta see UTF-8 kodeeringus.",
+                                         str(path))) from None
     name = path.name
     lines = tuple(Line(_clean(t), Origin(name, line=i)) for i, t in enumerate(text.splitlines(), start=1) if t.strip())
     return Source(name, lines)
@@ -74,16 +81,13 @@ class _Numbering:
                 text = lvl.find(f"{W}lvlText")
                 start = lvl.find(f"{W}start")
                 fmt = lvl.find(f"{W}numFmt")
-                levels[int(lvl.get(f"{W}ilvl"))] = (
-                    text.get(f"{W}val") if text is not None else "",
-                    int(start.get(f"{W}val")) if start is not None else 1,
-                    fmt.get(f"{W}val") if fmt is not None else "decimal",
-                )
-            abstract[a.get(f"{W}abstractNumId")] = levels
+                levels[int(_attr(lvl, "ilvl", "0"))] = (
+                    _attr(text), int(_attr(start, default="1")), _attr(fmt, default="decimal"))
+            abstract[_attr(a, "abstractNumId")] = levels
         for num in root.iter(f"{W}num"):
             ref = num.find(f"{W}abstractNumId")
             if ref is not None:
-                self.formats[num.get(f"{W}numId")] = abstract.get(ref.get(f"{W}val"), {})
+                self.formats[_attr(num, "numId")] = abstract.get(_attr(ref), {})
 
     def label(self, num_id: str, ilvl: int) -> str:
         levels = self.formats.get(num_id)
@@ -130,10 +134,10 @@ def _num(p: Any, numbering: _Numbering, styles: dict[str, tuple[str, int]]) -> s
     if num_pr is not None:
         nid = num_pr.find(f"{W}numId")
         lvl = num_pr.find(f"{W}ilvl")
-        num_id = nid.get(f"{W}val") if nid is not None else None
-        ilvl = int(lvl.get(f"{W}val")) if lvl is not None else 0
+        num_id = _attr(nid) or None
+        ilvl = int(_attr(lvl, default="0"))
     elif ppr is not None and ppr.find(f"{W}pStyle") is not None:
-        style = ppr.find(f"{W}pStyle").get(f"{W}val")
+        style = _attr(ppr.find(f"{W}pStyle"))
         if style in styles:
             num_id, ilvl = styles[style]
     return numbering.label(num_id, ilvl) if num_id else ""
@@ -168,9 +172,8 @@ def read_docx(path: Path) -> Source:
         for st in etree.fromstring(styles_xml).iter(f"{W}style"):
             np_ = st.find(f"{W}pPr/{W}numPr")
             if np_ is not None and np_.find(f"{W}numId") is not None:
-                lvl = np_.find(f"{W}ilvl")
-                styles[st.get(f"{W}styleId")] = (np_.find(f"{W}numId").get(f"{W}val"),
-                                                 int(lvl.get(f"{W}val")) if lvl is not None else 0)
+                styles[_attr(st, "styleId")] = (_attr(np_.find(f"{W}numId")),
+                                                int(_attr(np_.find(f"{W}ilvl"), default="0")))
     notes: set[str] = set()
     lines: list[Line] = []
     table_no = 0
@@ -202,9 +205,9 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: di
             vmerge = None
             if tcpr is not None:
                 gs = tcpr.find(f"{W}gridSpan")
-                span = int(gs.get(f"{W}val")) if gs is not None else 1
+                span = int(_attr(gs, default="1"))
                 vm = tcpr.find(f"{W}vMerge")
-                vmerge = (vm.get(f"{W}val") or "continue") if vm is not None else None
+                vmerge = (_attr(vm) or "continue") if vm is not None else None
             if vmerge == "continue":  # the cell above holds the text: read it once
                 column += span
                 continue

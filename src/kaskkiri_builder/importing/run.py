@@ -17,7 +17,17 @@ from ..definitions.model import Definitions, PostGroup
 from ..errors import DefinitionError, KaskkiriError, Problem
 from ..estonian import format_date, lower_first
 from ..scaffold import write_new, yaml_scalar
-from .match import ClauseMatch, ClauseMatcher, KnownPost, match_list, match_unit, match_unit_genitive, slug, stand_in_post
+from .match import (
+    ClauseMatch,
+    ClauseMatcher,
+    KnownPost,
+    ListMatch,
+    match_list,
+    match_unit,
+    match_unit_genitive,
+    slug,
+    stand_in_post,
+)
 from .parse import ImportedDirective, ImportedPost, NotAJobDescription, parse_directive, parse_job_descriptions
 from .readers import read_source
 from .write import DutyPlan, NewClause, PostPlan, clauses_yaml, comment, literal, post_yaml, scalar
@@ -66,7 +76,7 @@ def _ids(posts: Sequence[ImportedPost], defs: Definitions, units: Sequence[str |
     for i, (b, post) in enumerate(zip(base, posts, strict=True)):
         if base.count(b) == 1:
             cand = b
-        elif post.annex is not None and sum(1 for j, p in enumerate(posts) if base[j] == b and p.annex == post.annex) == 1:
+        elif post.annex is not None and [p.annex for j, p in enumerate(posts) if base[j] == b].count(post.annex) == 1:
             cand = f"{b}-{post.annex}"
         else:
             cand = f"{b}-{units[i]}" if units[i] else b
@@ -124,7 +134,7 @@ class _Planner:
         pgroup = PostGroup(group) if group else None
         title = lower_first(g["teenistuskoht"].text.strip())
         notes: list[str] = [*post.notes]
-        lists = {}
+        lists: dict[str, ListMatch] = {}
         for key in ("vahetu_juht", "alluvad", "teenistuja_asendab", "teenistuja_asendaja"):
             if key in g:
                 lists[key] = match_list(g[key].text, known, pgroup, key == "teenistuja_asendab",
@@ -139,7 +149,8 @@ class _Planner:
             notes += d.notes
             cm, near = self.matcher.duty(model, d.text, d.results) if model is not None else (None, None)
             if near:
-                notes.append(f'{d.origin}: ülesanne 2.{i} on lähedane klauslile "{near}", kuid mitte sama: jäi tekstiks.')
+                notes.append(f'{d.origin}: ülesanne 2.{i} on lähedane klauslile "{near}", kuid mitte sama: '
+                             "jäi tekstiks.")
             duties.append(DutyPlan(d, cm, near))
         rights = self.rights(model, post) if model is not None else None
         closing, note = self.closing(model, post) if model is not None else (None, None)

@@ -70,7 +70,10 @@ class PostPlan:
 def _params(params: dict[str, Any]) -> str:
     items = []
     for k, v in params.items():
-        value = ("true" if v else "false") if isinstance(v, bool) else yaml_scalar(str(v)) if isinstance(v, str) else str(v)
+        if isinstance(v, bool):
+            value = "true" if v else "false"
+        else:
+            value = yaml_scalar(v) if isinstance(v, str) else str(v)
         items.append(f"{k}: {value}")
     return "{" + ", ".join(items) + "}"
 
@@ -160,7 +163,8 @@ def post_yaml(plan: PostPlan) -> str:
         for key, value in p.requirements.items():
             out += scalar(literal(value.text), "  ", f"{key}: ")
     if plan.rights is not None:
-        out += ["", f"# {p.rights_origin.short() if p.rights_origin else ''}", *_clause_ref("oigused_ja_vastutus", plan.rights)]
+        where = p.rights_origin.short() if p.rights_origin else ""
+        out += ["", f"# {where}", *_clause_ref("oigused_ja_vastutus", plan.rights)]
     if plan.closing is not None:
         out += [f"# {p.closing.origin.short() if p.closing else ''}", *_clause_ref("lopurida", plan.closing)]
     return "\n".join(out) + "\n"
