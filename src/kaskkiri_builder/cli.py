@@ -490,6 +490,74 @@ def uus_kaskkiri(
     _write_new(_project(projekt), "kaskkiri", kaskkiri, asenda, text)
 
 
+# --- kaskkiri import: existing job descriptions and signed directives (issue 12) ----------------
+
+import_app = typer.Typer(
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    suggest_commands=False,
+    help=(
+        "Too olemasolevad ametijuhendid ja allkirjastatud käskkirjad projekti: Wordi failid (.docx), "
+        "tekstikihiga PDF-id ja dokumendiregistri tekst."
+    ),
+)
+app.add_typer(import_app, name="import")
+
+FailidArg = typer.Argument(..., help="Imporditavad failid (.docx, .pdf või registri tekst .txt).")
+
+
+def _import(projekt: Path | None, what: str, run) -> None:
+    project = _project(projekt)
+    try:
+        with _exclusive(project, f"import {what}"):
+            result = run(project.root)
+    except KaskkiriError as exc:
+        _fail(exc)
+        return
+    for path in result.written:
+        typer.echo(f"Kirjutasin: {path}")
+    if result.report:
+        typer.echo("Impordi aruanne (vaata need kohad üle):")
+        typer.echo("\n".join(f"  {line}" for line in result.report))
+
+
+@import_app.command("ametijuhend")
+def import_ametijuhend(
+    failid: list[Path] = FailidArg,
+    asenda: bool = typer.Option(False, "--asenda", help="Kirjuta olemasolevad ametikoha failid üle."),
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Kirjuta ametijuhenditest ametikoha failid (definitions/ametikohad/ID.yaml).
+
+    Id tehakse ametikoha nimetusest (sama nimetusega ametikohtadel lisa numbrist või üksusest).
+    Struktuuriüksus, vahetu juht, alluvad ja asendajad seotakse nimetuse järgi; mida siduda ei
+    saanud, jääb avaldatud sõnastusse, kommentaari ja aruandesse. Ülesanne, mille tekst on sama
+    mis ühisel klauslil, kirjutatakse klausliviitena. Vigase faili korral ei kirjutata midagi;
+    olemasolevat faili ei muudeta ilma --asenda võtmeta.
+    """
+    from .importing.run import import_job_descriptions
+
+    _import(projekt, "ametijuhend", lambda root: import_job_descriptions(root, failid, asenda))
+
+
+@import_app.command("kaskkiri")
+def import_kaskkiri(
+    failid: list[Path] = FailidArg,
+    asenda: bool = typer.Option(False, "--asenda", help="Kirjuta olemasolevad ametikoha ja käskkirja failid üle."),
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Kirjuta allkirjastatud käskkirjast ja selle lisadest ajaloo kirje, käskkirja fail ja ametikohad.
+
+    Anna käskkiri ja selle lisad koos: üks registri tekst või PDF, milles on kõik, või käskkirja
+    Wordi fail ja selle järel lisade failid. Ajalukku (ajalugu.yaml) kirjutatakse number, kuupäev,
+    pealkiri, lisade ametikohad ja punktis 2 kehtetuks tunnistatu (need varasemad käskkirjad,
+    mis on ajaloos).
+    """
+    from .importing.run import import_directives
+
+    _import(projekt, "kaskkiri", lambda root: import_directives(root, failid, asenda))
+
+
 # --- shared clauses and the job descriptions in force (issue 14) --------------------------------
 
 klauslid_app = typer.Typer(

@@ -440,7 +440,10 @@ def resolve_directive(defs: Definitions, directive_id: str) -> ResolvedDirective
 def revocation_for(
     defs: Definitions, directive: Directive
 ) -> tuple[str | None, tuple[RevocationGroup, ...]]:
-    """Point 2 from the ledger: what the directive's annexes replace. (None, ()) without a ledger."""
+    """Point 2 from the ledger: what the directive's annexes replace. (None, ()) without a ledger;
+    the published words when the directive gives them (`kehtetuks_tekst`, an imported directive)."""
+    if directive.revocation_text is not None:
+        return TextRenderer().render(directive.revocation_text, {}, "kehtetuks_tekst"), ()
     if defs.ledger is None:
         return None, ()
     from . import history

@@ -333,6 +333,9 @@ class Directive:
     register: dict[str, str] = field(default_factory=dict)
     final: bool = False  # the documents to sign, built before the register gave a number
     accepted: tuple[Acceptance, ...] = ()  # findings a reviewer accepted (any file: `file`)
+    #: Point 2 as published, for an imported signed directive whose earlier directives are not
+    #: in the ledger (kehtetuks_tekst): then it cannot be computed. None: computed (history.py).
+    revocation_text: Text | None = None
 
     @property
     def is_draft(self) -> bool:

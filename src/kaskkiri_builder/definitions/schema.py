@@ -393,6 +393,8 @@ DIRECTIVE: Record[Directive] = Record("directive", "käskkiri", (
         "kaotatud ametikohad, mille ametijuhend tunnistatakse kehtetuks",
         "abolished",
     ),
+    Key("kehtetuks_tekst", TEXT, "punkt 2 avaldatud sõnastuses (imporditud käskkiri, mille varasemad "
+        "käskkirjad pole ajaloos); puudub: arvutatakse ajaloost", "revocation_text"),
     Key("joustumine", ENTRY, "jõustumine (kuupaev, tagasiulatuvalt)", None),
     Key("allkirjastaja", SIGNATORY, "allkirjastaja (nimi, ametinimetus, alus)", "signatory", required=True),
     Key("registreerimine", REGISTER, "dokumendiregistri väljad", "register"),
