@@ -4,8 +4,8 @@ Each rebuild runs in three steps, each published to the preview state as soon as
 
 1. the definitions are read and resolved: the page shows the new text (well under a second),
    or the error `build` would print, with its file and line;
-2. the checks start on a worker thread (what `kaskkiri check` finds, spelling included: its
-   lexicon loads once per session, not once per save);
+2. the checks start in a forked child (checks.py: what `kaskkiri check` finds, spelling
+   included), which the next save cancels;
 3. the normal build pipeline writes output/<id>/ (staged and atomic, as `kaskkiri build`),
    PDFs included unless Word-only: the page links the new files.
 
@@ -22,14 +22,15 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from ..build import Project, build, load_and_resolve, source_project
-from ..checks.findings import Finding
 from ..definitions import Definitions
 from ..errors import KaskkiriError, Problem
 from ..text_guard import check_resolved
 from .changes import changed, snapshot
+from .checks import ForkedChecks, Outcome, warm
 from .preview import documents, error_json, findings_json
 from .state import PreviewState
 
@@ -45,54 +46,6 @@ def _clock() -> str:
 
 def _seconds(value: float) -> str:
     return f"{value:.1f} s".replace(".", ",")  # Estonian decimal comma
-
-
-class LatestChecks:
-    """One worker thread that runs the checks of the newest definitions only.
-
-    A save that arrives while the checks run replaces the waiting job: the checks of a version
-    nobody looks at any more are never started.
-    """
-
-    def __init__(self, directive_id: str, publish: Callable[[int, list[Finding] | KaskkiriError], None]) -> None:
-        self.directive_id = directive_id
-        self.publish = publish
-        self._cond = threading.Condition()
-        self._job: tuple[int, Definitions] | None = None
-        self._stopped = False
-        self._thread = threading.Thread(target=self._work, name="kaskkiri-kontroll", daemon=True)
-        self._thread.start()
-
-    def submit(self, generation: int, defs: Definitions) -> None:
-        with self._cond:
-            self._job = (generation, defs)
-            self._cond.notify()
-
-    def stop(self) -> None:
-        """Stop taking jobs. A check under way is not waited for (a daemon thread: it ends with
-        the process, and touches no file)."""
-        with self._cond:
-            self._stopped = True
-            self._cond.notify()
-
-    def _work(self) -> None:
-        from ..checks.run import run_checks
-
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._stopped or self._job is not None)
-                if self._stopped:
-                    return
-                assert self._job is not None
-                generation, defs = self._job
-                self._job = None
-            try:
-                result: list[Finding] | KaskkiriError = run_checks(defs, self.directive_id)
-            except KaskkiriError as exc:
-                result = exc
-            except Exception as exc:  # noqa: BLE001 - a bug of ours: shown, the session goes on
-                result = KaskkiriError(f"Sisemine viga kontrollis: {type(exc).__name__}: {exc}")
-            self.publish(generation, result)
 
 
 class WatchSession:
@@ -115,14 +68,25 @@ class WatchSession:
         self.state = state
         self.word_only = word_only
         self.timeout = timeout
-        self.exclusive = exclusive  # the project's lock, held for each rebuild (not in between)
+        self.exclusive = exclusive  # the project's lock, held for each build (not in between)
         self.say = say  # one line per rebuild for the terminal
         self.converter = converter  # the seam for a resident converter (see the module's doc)
         self.generation = 0
-        self.checks = LatestChecks(directive_id, self._publish_findings)
+        self.checks: ForkedChecks | None = None  # those of the latest save, while they run
+        self.warm = False  # whether the spelling library is imported (see run)
+        self.unchecked: tuple[int, Definitions] | None = None  # checks left until it is
 
     def close(self) -> None:
-        self.checks.stop()
+        self._cancel_checks()
+
+    def _start_checks(self, generation: int, defs: Definitions) -> None:
+        self.unchecked = None
+        self.checks = ForkedChecks(defs, self.directive_id, partial(self._publish_findings, generation))
+
+    def _cancel_checks(self) -> None:
+        if self.checks is not None:
+            self.checks.cancel()
+            self.checks = None
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -130,6 +94,13 @@ class WatchSession:
         """Build once, then again after every save, until `stop` is set."""
         seen = snapshot(self.project.root, WATCHED)
         self.rebuild([])
+        # Once the first build is on the page: every child forked from now on starts with the
+        # spelling library imported; the first build's checks were left to this moment, so that
+        # it is not imported twice at once.
+        warm()
+        self.warm = True
+        if self.unchecked is not None:
+            self._start_checks(*self.unchecked)
         while not stop.wait(poll):
             now = snapshot(self.project.root, WATCHED)
             if not changed(seen, now):
@@ -151,24 +122,30 @@ class WatchSession:
     def rebuild(self, files: list[str]) -> None:
         self.generation += 1
         generation = self.generation
+        self._cancel_checks()  # an older version's findings are of no use any more
         started = time.perf_counter()
         if files:
             self.say(f"• Muudetud: {', '.join(files)}; koostan uuesti")
         self.state.update(phase="loen", status="Loen definitsioone", changed=files,
                           started=_clock(), timings={})
         try:
+            # Reading needs no lock (as `check`); the children are forked before the lock is
+            # taken, so that none inherits it.
+            source = source_project(self.project, self.directive_id, lambda _m: None)
+            defs, rd = load_and_resolve(source, self.directive_id, self.project.root)
+            check_resolved(rd)
+            text_at = time.perf_counter() - started
+            self.state.update(
+                phase="koostan", title=rd.title, draft=rd.draft, documents=documents(rd),
+                text_stale=False, error=None, findings_pending=True,
+                status="Tekst on uuendatud; koostan Wordi faile" + ("" if self.word_only else " ja PDF-e"),
+                timings={"tekst": round(text_at, 3)},
+            )
+            if self.warm:
+                self._start_checks(generation, defs)
+            else:
+                self.unchecked = (generation, defs)
             with self.exclusive():
-                source = source_project(self.project, self.directive_id, lambda _m: None)
-                defs, rd = load_and_resolve(source, self.directive_id, self.project.root)
-                check_resolved(rd)
-                text_at = time.perf_counter() - started
-                self.state.update(
-                    phase="koostan", title=rd.title, draft=rd.draft, documents=documents(rd),
-                    text_stale=False, error=None, findings_pending=True,
-                    status="Tekst on uuendatud; koostan Wordi faile" + ("" if self.word_only else " ja PDF-e"),
-                    timings={"tekst": round(text_at, 3)},
-                )
-                self.checks.submit(generation, defs)
                 result = build(self.project, self.directive_id, word_only=self.word_only,
                                timeout=self.timeout, checks=False, progress=self._progress,
                                **self._converter_argument())
@@ -210,7 +187,7 @@ class WatchSession:
                           findings_pending=False,
                           timings={"viga": round(time.perf_counter() - started, 3)})
 
-    def _publish_findings(self, generation: int, result: list[Finding] | KaskkiriError) -> None:
+    def _publish_findings(self, generation: int, result: Outcome) -> None:
         if generation != self.generation:
             return  # a newer save is being checked
         if isinstance(result, KaskkiriError):
