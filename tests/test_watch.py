@@ -7,6 +7,8 @@ test_review_browser.py), edits a post's YAML as a user would, and reads what the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import select
@@ -15,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -220,3 +223,50 @@ def test_the_page_follows_every_save(example):
     assert "Traceback" not in out + err and "Lõpetasin jälgimise." in out
     with pytest.raises(OSError):  # nothing listens any more
         urllib.request.urlopen(url, timeout=2)
+
+
+def _state(url: str) -> dict:
+    with urllib.request.urlopen(url + "olek.json", timeout=10) as r:
+        return json.loads(r.read())
+
+
+def _state_when(url: str, test, what: str, timeout: float = 120.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        state = _state(url)
+        if test(state):
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"watch did not reach {what}: {state.get('status')} {state.get('error')}")
+        time.sleep(0.2)
+
+
+@pytest.mark.libreoffice
+def test_the_pdfs_follow_a_save(example):
+    """With LibreOffice: the page lists the new PDFs, served as output/<id>/ holds them."""
+    post = example / POST
+    proc, url = _start(example, DRAFT)
+    try:
+        first = _state_when(url, lambda s: s.get("phase") == "valmis", "the first build")
+        pdfs = {f["name"]: f["sha256"] for f in first["files"] if f["name"].endswith(".pdf")}
+        annex = next(n for n in pdfs if n.startswith("lisa-2-") or n.startswith("lisa-02-"))
+        assert len(pdfs) >= 5  # the directive, 3 annexes, the signing PDF
+        text = post.read_text(encoding="utf-8")
+        at = text.index("ulesanded:\n") + len("ulesanded:\n")
+        post.write_text(text[:at] + f"  - ulesanne: {NEW_DUTY}.\n    tulemused:\n      - Tulemus.\n" + text[at:],
+                        encoding="utf-8")
+        second = _state_when(url, lambda s: s.get("phase") == "valmis" and any(
+            f["name"] == annex and f["sha256"] != pdfs[annex] for f in s["files"]), "the new PDF")
+        with urllib.request.urlopen(f"{url}fail/{annex}", timeout=10) as r:
+            served = r.read()
+            assert r.headers["Content-Type"] == "application/pdf"
+        on_disk = (example / "output" / DRAFT / annex).read_bytes()
+        assert served == on_disk and served.startswith(b"%PDF")
+        assert hashlib.sha256(served).hexdigest() == next(f["sha256"] for f in second["files"] if f["name"] == annex)
+        # Only the last build's files are served.
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{url}fail/..%2F..%2Fdefinitions%2Forganisatsioon.yaml", timeout=10)
+    finally:
+        code, out, err = _stop(proc)
+    assert code == 0, err
+    assert "Traceback" not in out + err
