@@ -395,7 +395,7 @@ def watch(
 
     Koostab käskkirja kohe ja seejärel uuesti iga kord, kui mõni fail kaustas definitions/ või
     templates/ salvestatakse, nagu kaskkiri build (väljund kausta output/<käskkiri>/). Eelvaate
-    leht aadressil http://127.0.0.1:<port>/ (ainult sellest arvutist) uueneb ise: lisade tekst
+    leht aadressil, mille käsk kirjutab (http://127.0.0.1:…/, ainult sellest arvutist), uueneb ise: lisade tekst
     kohe pärast definitsioonide lugemist, kontrolli leiud nagu kaskkiri check, PDF-id, kui need on
     valmis. Vigase definitsiooni korral näitab leht viga koos faili ja reaga. Lõpetamiseks vajuta
     Ctrl+C.
