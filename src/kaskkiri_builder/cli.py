@@ -377,6 +377,44 @@ def review(
 
 
 @app.command()
+def watch(
+    kaskkiri: str = typer.Argument(..., help="Käskkirja id (näiteks 2026-02)."),
+    ainult_word: bool = typer.Option(
+        False, "--ainult-word", help="Koosta ainult Wordi failid (ilma PDF-i ja konteinerita): kiirem."
+    ),
+    port: int = typer.Option(
+        0, "--port", help="Eelvaate port aadressil 127.0.0.1. Vaikimisi võetakse vaba port."
+    ),
+    aegumine: float = typer.Option(
+        180.0, "--aegumine", help="Mitu sekundit võib LibreOffice PDF-i teha, enne kui see peatatakse."
+    ),
+    projekt: Path | None = ProjectOpt,
+) -> None:
+    """Jälgi definitsioone ja malle: iga salvestamise järel koosta käskkiri uuesti ja näita eelvaadet.
+
+    Koostab käskkirja kohe ja seejärel uuesti iga kord, kui mõni fail kaustas definitions/ või
+    templates/ salvestatakse, nagu kaskkiri build (väljund kausta output/<käskkiri>/). Eelvaate
+    leht aadressil, mille käsk kirjutab (http://127.0.0.1:…/, ainult sellest arvutist), uueneb ise: lisade tekst
+    kohe pärast definitsioonide lugemist, kontrolli leiud nagu kaskkiri check, PDF-id, kui need on
+    valmis. Vigase definitsiooni korral näitab leht viga koos faili ja reaga. Lõpetamiseks vajuta
+    Ctrl+C.
+    """
+    from .watch import watch as run_watch
+
+    _check_timeout(aegumine)
+    if not 0 <= port <= 65535:
+        _err(f"Viga: --port: {port} ei sobi: anna pordi number 1 kuni 65535 või jäta --port ära.")
+        raise typer.Exit(2)
+    project = _project(projekt)
+    try:
+        directive_id = check_directive_id(kaskkiri)
+        run_watch(project, directive_id, word_only=ainult_word, timeout=aegumine, port=port,
+                  exclusive=lambda: _exclusive(project, f"watch {directive_id}"), say=typer.echo)
+    except KaskkiriError as exc:
+        _fail(exc)
+
+
+@app.command()
 def schema(
     kaust: Path = typer.Argument(..., help="Kaust, kuhu skeemid kirjutatakse (näiteks schemas). Luuakse vajadusel."),
 ) -> None:

@@ -134,3 +134,7 @@ class ContainerRefused(KaskkiriError, exit_code=11):
 
 class LockError(KaskkiriError, exit_code=9):
     """Another kaskkiri command is working on the same project (build, record, review)."""
+
+
+class PreviewError(KaskkiriError, exit_code=2):
+    """The preview server of `kaskkiri watch` cannot start (the port asked for is taken)."""
