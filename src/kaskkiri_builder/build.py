@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -18,9 +19,9 @@ from .definitions import Definitions, load_definitions
 from .errors import FinalRefused, OutputError, Problem, RecordError
 from .ids import check_directive_id
 from .output import StagedOutput
-from .render import render_annex, render_directive
+from .render_pool import rendered
 from .resolve import ResolvedDirective, directive_of, resolve_directive
-from .text_guard import annex_texts, check_resolved, directive_texts, verify_readback
+from .text_guard import check_resolved
 
 
 @dataclass(frozen=True)
@@ -243,13 +244,10 @@ def _build(
             stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout)
         try:
             templates = source.templates
-            data = render_directive(rd, templates)
-            verify_readback(names[0], data, directive_texts(rd))
-            out.write(names[0], data, "directive")
-            for name, annex in zip(names[1:], rd.annexes, strict=True):
-                data = render_annex(rd, annex, templates)
-                verify_readback(name, data, annex_texts(annex))
-                out.write(name, data, "annex", annex.number)
+            with closing(rendered(rd, templates, names)) as documents:  # on every core
+                out.write(names[0], next(documents), "directive")
+                for name, annex, data in zip(names[1:], rd.annexes, documents, strict=True):
+                    out.write(name, data, "annex", annex.number)
             progress(f"Kirjutasin {len(names)} Wordi faili")
             findings = final_findings if background is None else background.result()
             if stage is not None:

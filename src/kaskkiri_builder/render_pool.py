@@ -1,0 +1,79 @@
+"""A directive's Word files rendered on every core.
+
+Rendering an annex (docxtpl, then reading the file back to verify its text) is about 40 ms of CPU;
+a directive of 200 annexes spends seconds there on one core while the others wait. Forked workers
+inherit the resolved directive, so nothing but each file's bytes crosses back. The files come
+back in order, and each is the same bytes the build's own process would make. A worker that
+fails sends no exception: that document is rendered again here, so the error the user reads is
+the one a serial build raises.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Generator
+from pathlib import Path
+
+from .render import render_annex, render_directive
+from .resolve import ResolvedDirective
+from .text_guard import annex_texts, directive_texts, verify_readback
+
+#: Below this many documents a pool costs more than it saves (measured: benchmarks/render_speed.py).
+MIN_DOCUMENTS = 16
+
+_job: tuple[ResolvedDirective, Path, list[str]] | None = None  # set before the fork
+
+
+def render_verified(rd: ResolvedDirective, templates: Path, names: list[str], i: int) -> bytes:
+    """Document `i` (0 the directive, then the annexes) rendered and its text verified."""
+    if i == 0:
+        data = render_directive(rd, templates)
+        verify_readback(names[0], data, directive_texts(rd))
+    else:
+        annex = rd.annexes[i - 1]
+        data = render_annex(rd, annex, templates)
+        verify_readback(names[i], data, annex_texts(annex))
+    return data
+
+
+def _quiet() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle, not each worker's
+
+
+def _worker(i: int) -> bytes | None:
+    assert _job is not None
+    try:
+        return render_verified(*_job, i)
+    except Exception:  # noqa: BLE001 - rendered again in the build's process, which raises it
+        return None
+
+
+def workers(documents: int) -> int:
+    """How many processes render: every core the build may use, when it pays."""
+    if documents < MIN_DOCUMENTS or threading.active_count() > 1:
+        return 1  # forking beside other threads (watch's server) could copy a held lock
+    return min(len(os.sched_getaffinity(0)), documents)
+
+
+def rendered(rd: ResolvedDirective, templates: Path, names: list[str]) -> Generator[bytes, None, None]:
+    """Each document's bytes, in the order of `names`, rendered on `workers()` processes."""
+    global _job
+    n = workers(len(names))
+    if n <= 1:
+        for i in range(len(names)):
+            yield render_verified(rd, templates, names, i)
+        return
+    _job = (rd, templates, names)
+    ctx = multiprocessing.get_context("fork")
+    pool = ctx.Pool(n, initializer=_quiet)
+    try:
+        for i, data in enumerate(pool.imap(_worker, range(len(names)), chunksize=4)):
+            yield data if data is not None else render_verified(rd, templates, names, i)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _job = None
