@@ -147,7 +147,9 @@ def _compose(next_event: Any) -> Any:
                     _attach(top, value, mark)
                 continue
             if top is None:  # a file that is one text: ruamel reads a block scalar's lines otherwise
-                raise Unsure
+                if value is not None:
+                    raise Unsure
+                continue
             _attach(top, value, mark)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = stack.pop()
