@@ -190,6 +190,15 @@ def test_read_yaml_gives_the_same_data_or_message(text: str, tmp_path, monkeypat
         assert snapshot(doc.data) == snapshot(slow_doc.data)
 
 
+def test_a_placeholder_written_by_an_escape_is_still_found(tmp_path):
+    """read_yaml looks for "<TÄIDA>" in the values only when the text has it or an escape."""
+    path = tmp_path / "x.yaml"
+    path.write_text('a: fine\nb:\n  - x\n  - "\\x3cTÄIDA>"\n', encoding="utf-8")
+    doc, problems = read_yaml(path, "x.yaml")
+    assert doc is None
+    assert [(p.line, "TÄIDA" in p.message) for p in problems] == [(4, True)]
+
+
 # --- properties: random and mutated files -------------------------------------------------------
 
 FRAGMENTS = [

@@ -19,6 +19,7 @@ what it read this way (recording.py reads the files it changes with ruamel's rou
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import Any
 
 import yaml
@@ -60,6 +61,7 @@ _STYLES: dict[str, Any] = {
     '"': DoubleQuotedScalarString,
 }
 _LINE_COL = LineCol.attrib
+_has = OrderedDict.__contains__  # CommentedMap's own looks for merged keys too: there are none
 _MAX_DEPTH = MAX_DEPTH - 2  # below the strict reader's limit: ruamel decides near it
 
 
@@ -121,7 +123,7 @@ def _compose(next_event: Any) -> Any:
                 if kind is not yaml.ScalarEvent:
                     raise Unsure
                 key = _scalar(event)
-                if key is None or key == "<<" or key in top[0]:
+                if key is None or key == "<<" or _has(top[0], key):
                     raise Unsure
                 top[2], top[3] = key, event.start_mark
                 continue

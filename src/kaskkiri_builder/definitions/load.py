@@ -171,7 +171,8 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
         return None, [Problem("andmed on liiga sügavalt pesastatud. Lihtsusta faili ülesehitust.", name)]
     if data is None:
         data = CommentedMap()
-    unfilled = placeholder_problems(data, name)
+    # a value can hold the placeholder only if the text does, or an escape ("\x3c") wrote it
+    unfilled = placeholder_problems(data, name) if PLACEHOLDER in text or "\\" in text else []
     if unfilled:
         return None, unfilled
     return YamlDoc(path, name, data), []
