@@ -1,7 +1,8 @@
 """Reading YAML files with positions.
 
-The definitions are read with ruamel.yaml's round-trip loader so that every value keeps the line
-it came from: each message the user reads names the file and line. Syntax errors become
+The definitions are read into ruamel.yaml's round-trip containers so that every value keeps the
+line it came from: each message the user reads names the file and line. libyaml reads the plain
+files (fast_yaml.py), ruamel's own loader the rest. Syntax errors become
 `Problem`s in Estonian; nothing here raises a parser's own exception to the caller.
 """
 
@@ -21,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from ..errors import Problem
+from .fast_yaml import Unsure, fast_load
 from .strict import Refused, strict_yaml
 
 #: What `kaskkiri uus` writes where a value is still to be given (scaffold.py). A file that
@@ -122,13 +124,22 @@ def _read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
+def parse(text: str) -> Any:
+    """A file's data: read by libyaml when that is sure to give what ruamel gives (fast_yaml.py),
+    else by ruamel's strict round trip, which also raises the errors read_yaml turns into messages."""
+    try:
+        return fast_load(text)
+    except Unsure:
+        return strict_yaml().load(text)
+
+
 def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one file; on failure return no document and one Estonian problem with its line."""
     text, problems = _read_text(path, name)
     if text is None:
         return None, problems
     try:
-        data = strict_yaml().load(text)
+        data = parse(text)
     except Refused as exc:
         return None, [Problem(exc.message, name, exc.line)]
     except DuplicateKeyError as exc:
@@ -160,7 +171,8 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
         return None, [Problem("andmed on liiga sügavalt pesastatud. Lihtsusta faili ülesehitust.", name)]
     if data is None:
         data = CommentedMap()
-    unfilled = placeholder_problems(data, name)
+    # a value can hold the placeholder only if the text does, or an escape ("\x3c") wrote it
+    unfilled = placeholder_problems(data, name) if PLACEHOLDER in text or "\\" in text else []
     if unfilled:
         return None, unfilled
     return YamlDoc(path, name, data), []

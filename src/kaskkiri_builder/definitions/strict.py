@@ -28,7 +28,8 @@ MAX_NODES = 20_000
 _YAML = "tag:yaml.org,2002:"
 _STR, _NULL = _YAML + "str", _YAML + "null"
 _ALLOWED_TAGS = {_STR, _YAML + "map", _YAML + "seq"}
-_NULLS = {"", "~", "null", "Null", "NULL"}
+#: What a plain scalar says to mean "no value" (read as None).
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 #: YAML 1.2's words for true and false: text, except unquoted in a clause parameter (plain_value).
 BOOLEAN_WORDS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -46,7 +47,7 @@ class _TextResolver(VersionedResolver):
     """Every plain scalar is text, whatever it looks like; only "no value" is not."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit[0] and value in _NULLS:
+        if kind is ScalarNode and implicit[0] and value in NULLS:
             return Tag(suffix=_NULL)
         if kind is ScalarNode:
             return Tag(suffix=_STR)
