@@ -36,3 +36,19 @@ def test_a_syntax_error_is_explained(tmp_path: Path, text: str, line: int, messa
     assert (problem.file, problem.line) == ("definitions/ametikohad/x.yaml", line)
     assert message in problem.message
     assert not any(word in problem.message for word in ENGLISH), problem.message
+
+
+@pytest.mark.parametrize("slip", [AssertionError, NotImplementedError])
+def test_a_slip_of_ruamel_itself_is_a_message_not_a_traceback(tmp_path, monkeypatch, slip):
+    from kaskkiri_builder.definitions import load
+
+    class Slipping:
+        def load(self, text):
+            raise slip("overlap in comment")
+
+    monkeypatch.setattr(load, "strict_yaml", lambda: Slipping())
+    path = tmp_path / "x.yaml"
+    path.write_text("a: &ankur 1\nb: *ankur\n", encoding="utf-8")  # anchors: read by ruamel
+    doc, problems = load.read_yaml(path, "definitions/x.yaml")
+    assert doc is None and [p.file for p in problems] == ["definitions/x.yaml"]
+    assert "Tõsta kommentaarid eraldi ridadele" in problems[0].message

@@ -167,6 +167,11 @@ def read_yaml(path: Path, name: str) -> tuple[YamlDoc | None, list[Problem]]:
         return None, [syntax_problem(exc, name)]
     except YAMLError as exc:  # anything else ruamel can raise while reading
         return None, [Problem(f"YAML-i viga: {exc}. Paranda fail.", name)]
+    except (AssertionError, NotImplementedError):  # ruamel's own slips on some valid files
+        return None, [Problem(
+            "YAML-i lugeja ei suutnud faili lugeda (see juhtub mõne kommentaari asukohaga, nt "
+            "kommentaar tühja rea järel plokis). Tõsta kommentaarid eraldi ridadele või kustuta need "
+            "ja proovi uuesti.", name)]
     except RecursionError:  # not expected below strict.MAX_DEPTH; a message all the same
         return None, [Problem("andmed on liiga sügavalt pesastatud. Lihtsusta faili ülesehitust.", name)]
     if data is None:
