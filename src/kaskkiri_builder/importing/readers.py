@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,14 +108,16 @@ class _Numbering:
 def _para_text(p: Any, notes: set[str]) -> list[str]:
     """A paragraph's text with tracked changes accepted; a line break starts a new line."""
     parts: list[str] = [""]
+    deleted = False  # the paragraph has deleted text: look up each text's ancestors
     for el in p.iter():
         tag = el.tag
         if tag in (f"{W}del", f"{W}moveFrom"):
             notes.add("del")
+            deleted = True
         elif tag in (f"{W}ins", f"{W}moveTo"):
             notes.add("ins")
         if tag == f"{W}t":
-            if any(a.tag in (f"{W}del", f"{W}moveFrom") for a in el.iterancestors()):
+            if deleted and any(a.tag in (f"{W}del", f"{W}moveFrom") for a in el.iterancestors()):
                 continue
             parts[-1] += el.text or ""
         elif tag == f"{W}tab":
@@ -127,7 +131,7 @@ def _para_text(p: Any, notes: set[str]) -> list[str]:
     return [_clean(t) for t in parts]
 
 
-def _num(p: Any, numbering: _Numbering, styles: dict[str, tuple[str, int]]) -> str:
+def _num(p: Any, numbering: _Numbering, styles: Mapping[str, tuple[str, int]]) -> str:
     ppr = p.find(f"{W}pPr")
     num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
     num_id, ilvl = None, 0
@@ -143,6 +147,21 @@ def _num(p: Any, numbering: _Numbering, styles: dict[str, tuple[str, int]]) -> s
     return numbering.label(num_id, ilvl) if num_id else ""
 
 
+@lru_cache(maxsize=8)
+def _numbered_styles(xml: bytes) -> Mapping[str, tuple[str, int]]:
+    """Paragraph styles that number their paragraphs: style id -> (numId, level). A template's
+    styles.xml is large (300 KB) and the same in all of an agency's files: read once."""
+    from lxml import etree
+
+    styles: dict[str, tuple[str, int]] = {}
+    for st in etree.fromstring(xml).iter(f"{W}style"):
+        np_ = st.find(f"{W}pPr/{W}numPr")
+        if np_ is not None and np_.find(f"{W}numId") is not None:
+            styles[_attr(st, "styleId")] = (_attr(np_.find(f"{W}numId")),
+                                            int(_attr(np_.find(f"{W}ilvl"), default="0")))
+    return styles
+
+
 def read_docx(path: Path) -> Source:
     from lxml import etree
 
@@ -154,7 +173,9 @@ def read_docx(path: Path) -> Source:
                 raise NotAJobDescription(Problem("see ei ole Wordi dokument (.docx): word/document.xml puudub.", name))
             document = z.read("word/document.xml")
             numbering_xml = z.read("word/numbering.xml") if "word/numbering.xml" in names else None
-            styles_xml = z.read("word/styles.xml") if "word/styles.xml" in names else None
+            # paragraph styles matter only to paragraphs that name one: skip a large part unread
+            styles_xml = z.read("word/styles.xml") if "word/styles.xml" in names and b"pStyle" in document \
+                else None
     except zipfile.BadZipFile:
         head = path.read_bytes()[:8]
         if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -162,18 +183,15 @@ def read_docx(path: Path) -> Source:
                 "fail on parooliga kaitstud (krüpteeritud) või vana .doc-vormingus Wordi fail: ava see "
                 "Wordis, eemalda parool (Fail > Teave > Kaitse dokumenti) ja salvesta .docx-ina.", name)) from None
         raise NotAJobDescription(Problem("fail on katki: see ei ole loetav .docx (zip) fail.", name)) from None
+    part = "word/document.xml"
     try:
         body = etree.fromstring(document).find(f"{W}body")
+        part = "word/numbering.xml"
+        numbering = _Numbering(numbering_xml)
+        part = "word/styles.xml"
+        styles = _numbered_styles(styles_xml) if styles_xml else {}
     except etree.XMLSyntaxError as exc:
-        raise NotAJobDescription(Problem(f"fail on katki: word/document.xml ei ole loetav ({exc}).", name)) from None
-    numbering = _Numbering(numbering_xml)
-    styles: dict[str, tuple[str, int]] = {}
-    if styles_xml:
-        for st in etree.fromstring(styles_xml).iter(f"{W}style"):
-            np_ = st.find(f"{W}pPr/{W}numPr")
-            if np_ is not None and np_.find(f"{W}numId") is not None:
-                styles[_attr(st, "styleId")] = (_attr(np_.find(f"{W}numId")),
-                                                int(_attr(np_.find(f"{W}ilvl"), default="0")))
+        raise NotAJobDescription(Problem(f"fail on katki: {part} ei ole loetav ({exc}).", name)) from None
     notes: set[str] = set()
     lines: list[Line] = []
     table_no = 0
@@ -194,7 +212,7 @@ def read_docx(path: Path) -> Source:
     return Source(name, tuple(lines), tuple(found))
 
 
-def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: dict[str, tuple[str, int]],
+def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Mapping[str, tuple[str, int]],
            notes: set[str]) -> list[Line]:
     out: list[Line] = []
     for r, tr in enumerate(tbl.findall(f"{W}tr"), start=1):
