@@ -192,6 +192,8 @@ def _sections(lines: Sequence[Line]) -> tuple[list[Line], dict[int, list[Line]]]
             if rest and not (current == 2 and rest.lower() == "oodatavad tulemused"):
                 sections[current].append(Line(rest, ln.origin, ln.column))
             continue
+        if m and number is not None and number == current and m.group(2).strip().lower() in ("", "oodatavad tulemused"):
+            continue  # the section's header row again: a table continued on the next page repeats it
         if current is None:
             heading.append(ln)
         else:
@@ -263,7 +265,7 @@ def _duties(post: ImportedPost, lines: Sequence[Line]) -> None:
     open_results = False  # the last result line did not end a sentence
     for ln in lines:
         text = ln.text.strip()
-        if not text or (duty is None and text.lower() == "oodatavad tulemused"):
+        if not text or ((duty is None or ln.column == 1) and text.lower() == "oodatavad tulemused"):
             continue
         m = _DUTY_RE.match(text) if ln.column in (None, 0) else None
         if m:
