@@ -201,3 +201,31 @@ def test_pdf_table_over_pages_imports_like_its_word_file(long_table_pdf, tmp_pat
     assert as_written(from_pdf["analuutik"]) == expected
     assert as_written(from_word["analuutik"]) == expected
     assert from_pdf["analuutik"].rights is not None
+
+
+# --- a directive a deputy signed ------------------------------------------------------------------
+
+DEPUTY_BASIS = 'peadirektori 01.02.2025 käskkirja nr 1-1/7 "Peadirektori asendaja määramine"'
+
+
+def test_a_deputy_signer_and_the_appointment_in_the_legal_basis_are_parsed(tmp_path):
+    from toolkit import REFERENCE, reference_parts
+
+    def as_deputy(text: str) -> str:
+        signed = text.replace("(allkirjastatud digitaalselt) Maret Maripuu peadirektor",
+                              "(allkirjastatud digitaalselt) Leila Siiroja osakonnajuhataja peadirektori ülesannetes")
+        return signed.replace("punkti 9 alusel 1. Kinnitan", f"punkti 9 ning {DEPUTY_BASIS} alusel 1. Kinnitan")
+
+    source = tmp_path / "asendaja.txt"
+    source.write_text(as_deputy(REFERENCE.read_text(encoding="utf-8")), encoding="utf-8")
+    project = project_with(tmp_path / "p", clauses=True)
+    run = cli(project, "import", "kaskkiri", str(source))
+    assert "oletades" not in run.stdout  # nothing guessed
+    directive = load_definitions(project / "definitions", project).directives["2026-01"]
+    s = directive.signatory
+    assert (s.name, s.title, s.basis) == ("Leila Siiroja", "osakonnajuhataja peadirektori ülesannetes", DEPUTY_BASIS)
+    assert DEPUTY_BASIS not in " ".join(t.value for t in directive.legal_basis)
+    cli(project, "build", "2026-01", "--ainult-word")
+    built = fold(docx_text(project / "output/2026-01/kaskkiri.docx"))
+    expected = as_deputy(reference_parts()[0])
+    assert built == expected, text_diff(expected, built)

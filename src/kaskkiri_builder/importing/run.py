@@ -275,6 +275,9 @@ def directive_yaml(d: ImportedDirective, unit: str | None, annex_ids: Sequence[s
             out.append(f"  tagasiulatuvalt: {format_date(d.retroactive_from)}")
     out += ["allkirjastaja:", f"  nimi: {yaml_scalar(d.signatory_name)}",
             f"  ametinimetus: {yaml_scalar(d.signatory_title)}"]
+    if d.signatory_basis:
+        out += comment("Asendaja allkiri: tema määramise käskkiri on õigusliku aluse viimane osa.", "  ")
+        out.append(f"  alus: {yaml_scalar(d.signatory_basis)}")
     if d.register:
         out.append("registreerimine:")
         out += [f"  {k}: {yaml_scalar(v)}" for k, v in d.register.items()]
