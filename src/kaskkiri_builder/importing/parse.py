@@ -110,6 +110,7 @@ class ImportedDirective:
     signatory_name: str
     signatory_title: str
     register: dict[str, str]
+    signatory_basis: str | None = None  # a deputy's appointment, the legal basis's last part
     posts: list[ImportedPost] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -192,6 +193,8 @@ def _sections(lines: Sequence[Line]) -> tuple[list[Line], dict[int, list[Line]]]
             if rest and not (current == 2 and rest.lower() == "oodatavad tulemused"):
                 sections[current].append(Line(rest, ln.origin, ln.column))
             continue
+        if m and number is not None and number == current and m.group(2).strip().lower() in ("", "oodatavad tulemused"):
+            continue  # the section's header row again: a table continued on the next page repeats it
         if current is None:
             heading.append(ln)
         else:
@@ -263,7 +266,7 @@ def _duties(post: ImportedPost, lines: Sequence[Line]) -> None:
     open_results = False  # the last result line did not end a sentence
     for ln in lines:
         text = ln.text.strip()
-        if not text or (duty is None and text.lower() == "oodatavad tulemused"):
+        if not text or ((duty is None or ln.column == 1) and text.lower() == "oodatavad tulemused"):
             continue
         m = _DUTY_RE.match(text) if ln.column in (None, 0) else None
         if m:
@@ -370,6 +373,32 @@ def parse_register(lines: Sequence[Line]) -> dict[str, str]:
     return out
 
 
+def _deputy(signed: str, basis: str) -> tuple[str, str, str | None, str, str | None]:
+    """(name, title, appointment, the legal basis without it, a note) for a signer who is not the
+    head: "Leila Siiroja osakonnajuhataja peadirektori ülesannetes". The name is the capitalised
+    words before the title (a title is written in lower case); the appointment is the basis's
+    last part after "ning" when it cites a directive ("peadirektori 01.02.2025 käskkirja nr 1-1/7
+    "Peadirektori asendaja määramine"")."""
+    words = signed.split()
+    lower = next((i for i, w in enumerate(words) if w[:1].islower()), None)
+    note = None
+    if lower is None or lower == 0:
+        lower = min(2, len(words))
+        note = "allkirjastaja nimi ja ametinimetus jagati oletades (nimi = kaks esimest sõna)"
+    name, title = " ".join(words[:lower]), " ".join(words[lower:])
+    appointment = None
+    m = re.search(r"\s+ning\s+(\S+\s+\d{2}\.\d{2}\.\d{4}\s+käskkirja\s+nr\s+\S+\s+\"[^\"]*\")$", basis)
+    if m:
+        appointment, basis = m.group(1), basis[: m.start()]
+    elif "ülesannetes" in title or "asendaja" in basis:
+        note = ((note + "; ") if note else "") + (
+            "asendaja määramise käskkirja ei leitud õigusliku aluse lõpust (\"... ning peadirektori "
+            "PP.KK.AAAA käskkirja nr ... \"...\"\"): see jäi õigusliku aluse teksti")
+    if note:
+        note = f'{note}: "{name}" / "{title}". Kontrolli.'
+    return name, title, appointment, basis, note
+
+
 def parse_directive(doc: Source, head_title: str) -> ImportedDirective:
     """A directive with its annexes: the directive's text is before the first "KINNITATUD"."""
     before, parts = split_parts(doc.lines)
@@ -406,22 +435,22 @@ def parse_directive(doc: Source, head_title: str) -> ImportedDirective:
     in_force = _date_in_words(entry.group(1)) if entry and "allkirjastamisest" not in entry.group(1) else None
     retro = re.search(r"tagasiulatuvalt\s+(\d{4}\. aasta \d{1,2}\. \w+)", point3)
     signature = re.search(r"\(allkirjastatud digitaalselt\)\s+(.*)$", point3)
-    name, signer_title = "", ""
+    name, signer_title, signer_basis = "", "", None
     notes: list[str] = []
     if signature:
         signed = signature.group(1).strip()
         if signed.endswith(" " + head_title):
             name, signer_title = signed[: -len(head_title) - 1].strip(), head_title
         else:
-            words = signed.split()
-            name, signer_title = " ".join(words[:2]), " ".join(words[2:])
-            notes.append(f'{origin}: allkirjastaja nimi ja ametinimetus jagati oletades (nimi = kaks '
-                         f'esimest sõna): "{name}" / "{signer_title}". Kontrolli.')
+            name, signer_title, signer_basis, basis, note = _deputy(signed, basis)
+            if note:
+                notes.append(f"{origin}: {note}")
     return ImportedDirective(
         source=doc.name, origin=origin, number=number, date=on, title=title, legal_basis=basis,
         unit_genitive=unit_genitive, annex_titles=titles, revocation=p2.group(1) if p2 else None,
         in_force_on=in_force, retroactive_from=_date_in_words(retro.group(1)) if retro else None,
-        signatory_name=name, signatory_title=signer_title, register=parse_register(before),
+        signatory_name=name, signatory_title=signer_title, signatory_basis=signer_basis,
+        register=parse_register(before),
         posts=[parse_job_description(doc.name, part) for part in parts], notes=notes,
     )
 

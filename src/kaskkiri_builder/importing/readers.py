@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,14 +109,16 @@ class _Numbering:
 def _para_text(p: Any, notes: set[str]) -> list[str]:
     """A paragraph's text with tracked changes accepted; a line break starts a new line."""
     parts: list[str] = [""]
+    deleted = False  # the paragraph has deleted text: look up each text's ancestors
     for el in p.iter():
         tag = el.tag
         if tag in (f"{W}del", f"{W}moveFrom"):
             notes.add("del")
+            deleted = True
         elif tag in (f"{W}ins", f"{W}moveTo"):
             notes.add("ins")
         if tag == f"{W}t":
-            if any(a.tag in (f"{W}del", f"{W}moveFrom") for a in el.iterancestors()):
+            if deleted and any(a.tag in (f"{W}del", f"{W}moveFrom") for a in el.iterancestors()):
                 continue
             parts[-1] += el.text or ""
         elif tag == f"{W}tab":
@@ -127,7 +132,7 @@ def _para_text(p: Any, notes: set[str]) -> list[str]:
     return [_clean(t) for t in parts]
 
 
-def _num(p: Any, numbering: _Numbering, styles: dict[str, tuple[str, int]]) -> str:
+def _num(p: Any, numbering: _Numbering, styles: Mapping[str, tuple[str, int]]) -> str:
     ppr = p.find(f"{W}pPr")
     num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
     num_id, ilvl = None, 0
@@ -143,6 +148,21 @@ def _num(p: Any, numbering: _Numbering, styles: dict[str, tuple[str, int]]) -> s
     return numbering.label(num_id, ilvl) if num_id else ""
 
 
+@lru_cache(maxsize=8)
+def _numbered_styles(xml: bytes) -> Mapping[str, tuple[str, int]]:
+    """Paragraph styles that number their paragraphs: style id -> (numId, level). A template's
+    styles.xml is large (300 KB) and the same in all of an agency's files: read once."""
+    from lxml import etree
+
+    styles: dict[str, tuple[str, int]] = {}
+    for st in etree.fromstring(xml).iter(f"{W}style"):
+        np_ = st.find(f"{W}pPr/{W}numPr")
+        if np_ is not None and np_.find(f"{W}numId") is not None:
+            styles[_attr(st, "styleId")] = (_attr(np_.find(f"{W}numId")),
+                                            int(_attr(np_.find(f"{W}ilvl"), default="0")))
+    return styles
+
+
 def read_docx(path: Path) -> Source:
     from lxml import etree
 
@@ -154,7 +174,9 @@ def read_docx(path: Path) -> Source:
                 raise NotAJobDescription(Problem("see ei ole Wordi dokument (.docx): word/document.xml puudub.", name))
             document = z.read("word/document.xml")
             numbering_xml = z.read("word/numbering.xml") if "word/numbering.xml" in names else None
-            styles_xml = z.read("word/styles.xml") if "word/styles.xml" in names else None
+            # paragraph styles matter only to paragraphs that name one: skip a large part unread
+            styles_xml = z.read("word/styles.xml") if "word/styles.xml" in names and b"pStyle" in document \
+                else None
     except zipfile.BadZipFile:
         head = path.read_bytes()[:8]
         if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -162,18 +184,15 @@ def read_docx(path: Path) -> Source:
                 "fail on parooliga kaitstud (krüpteeritud) või vana .doc-vormingus Wordi fail: ava see "
                 "Wordis, eemalda parool (Fail > Teave > Kaitse dokumenti) ja salvesta .docx-ina.", name)) from None
         raise NotAJobDescription(Problem("fail on katki: see ei ole loetav .docx (zip) fail.", name)) from None
+    part = "word/document.xml"
     try:
         body = etree.fromstring(document).find(f"{W}body")
+        part = "word/numbering.xml"
+        numbering = _Numbering(numbering_xml)
+        part = "word/styles.xml"
+        styles = _numbered_styles(styles_xml) if styles_xml else {}
     except etree.XMLSyntaxError as exc:
-        raise NotAJobDescription(Problem(f"fail on katki: word/document.xml ei ole loetav ({exc}).", name)) from None
-    numbering = _Numbering(numbering_xml)
-    styles: dict[str, tuple[str, int]] = {}
-    if styles_xml:
-        for st in etree.fromstring(styles_xml).iter(f"{W}style"):
-            np_ = st.find(f"{W}pPr/{W}numPr")
-            if np_ is not None and np_.find(f"{W}numId") is not None:
-                styles[_attr(st, "styleId")] = (_attr(np_.find(f"{W}numId")),
-                                                int(_attr(np_.find(f"{W}ilvl"), default="0")))
+        raise NotAJobDescription(Problem(f"fail on katki: {part} ei ole loetav ({exc}).", name)) from None
     notes: set[str] = set()
     lines: list[Line] = []
     table_no = 0
@@ -188,17 +207,26 @@ def read_docx(path: Path) -> Source:
             table_no += 1
             lines += _table(el, name, table_no, numbering, styles, notes)
     found = []
-    if notes:
+    for note in sorted(n for n in notes if n.startswith("vmerge\x00")):
+        found.append(f"{name}, {note.split(chr(0))[1]}: üle mitme rea ühendatud lahtri tekst võeti ka sellele "
+                     "reale, sest rida alustab oma punkti (näiteks ühised oodatavad tulemused). Kontrolli.")
+    if notes & {"del", "ins"}:
         found.append(f"{name}: failis on jälgitud muudatusi; võeti vastuvõetud tekst (lisatud tekst jäi, "
                      "kustutatud tekst jäi välja).")
     return Source(name, tuple(lines), tuple(found))
 
 
-def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: dict[str, tuple[str, int]],
+def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Mapping[str, tuple[str, int]],
            notes: set[str]) -> list[Line]:
+    """A table's cells row by row. A vertically merged cell (w:vMerge) is read once where it
+    starts, except a value cell merged over rows that each open their own item (one "Oodatavad
+    tulemused" cell for two duties): its text belongs to each, so it is repeated, and reported."""
     out: list[Line] = []
+    merged: dict[int, list[str]] = {}  # grid column -> the text of the merged cell that starts there
     for r, tr in enumerate(tbl.findall(f"{W}tr"), start=1):
         column = 0
+        opens = False  # the row's first cell has its own text: the row opens an item
+        origin = Origin(name, table=table_no, row=r)
         for tc in tr.findall(f"{W}tc"):
             tcpr = tc.find(f"{W}tcPr")
             span = 1
@@ -208,21 +236,45 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: di
                 span = int(_attr(gs, default="1"))
                 vm = tcpr.find(f"{W}vMerge")
                 vmerge = (_attr(vm) or "continue") if vm is not None else None
-            if vmerge == "continue":  # the cell above holds the text: read it once
+            if vmerge == "continue":  # the cell above holds the text
+                if column > 0 and opens and merged.get(column):
+                    out += [Line(t, origin, 1) for t in merged[column]]
+                    notes.add(f"vmerge\x00{origin.short()}")
                 column += span
                 continue
-            origin = Origin(name, table=table_no, row=r)
+            texts_of_cell: list[str] = []
             for p in tc.iter(f"{W}p"):
                 number = _num(p, numbering, styles)
                 texts = _para_text(p, notes)
                 if number and texts and texts[0].strip():
                     texts[0] = f"{number} {texts[0].lstrip()}"
-                out += [Line(t, origin, min(column, 1)) for t in texts if t.strip()]
+                texts_of_cell += [t for t in texts if t.strip()]
+            out += [Line(t, origin, min(column, 1)) for t in texts_of_cell]
+            if column == 0:
+                opens = bool(texts_of_cell)
+            if vmerge == "restart":
+                merged[column] = texts_of_cell
             column += span
     return out
 
 
 # --- PDF ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _PdfTable:
+    """A table as pdfplumber found it on one page; a continuation on the next page is joined to it."""
+
+    number: int
+    page: int
+    columns: tuple[float, ...]  # the left edge of each column
+    rows: list[list[str]]  # each row's cells' text ("" for an empty or merged cell)
+    pages: list[int]  # each row's page
+
+
+def _columns(table: Any) -> tuple[float, ...]:
+    edges = sorted({round(c[0]) for row in table.rows for c in row.cells if c is not None})
+    return tuple(float(e) for e in edges)
 
 
 def read_pdf(path: Path) -> Source:
@@ -233,7 +285,7 @@ def read_pdf(path: Path) -> Source:
         raise NotAJobDescription(Problem("PDF-i lugemiseks on vaja paketti pdfplumber (pip install pdfplumber).",
                                          path.name)) from None
     name = path.name
-    lines: list[Line] = []
+    items: list[Line | _PdfTable] = []  # the document's text lines and tables in reading order
     table_no = 0
     try:
         with pdfplumber.open(path) as pdf:
@@ -247,25 +299,21 @@ def read_pdf(path: Path) -> Source:
                     y = (obj["top"] + obj["bottom"]) / 2
                     return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
-                items: list[tuple[float, list[Line]]] = []
+                on_page: list[tuple[float, Line | _PdfTable]] = []
                 rest = page.filter(outside)
                 for tl in rest.extract_text_lines():
-                    items.append((tl["top"], [Line(_clean(tl["text"]), Origin(name, page=page_no))]))
+                    if _clean(tl["text"]).strip():
+                        on_page.append((tl["top"], Line(_clean(tl["text"]), Origin(name, page=page_no))))
                 for t in tables:
                     table_no += 1
-                    rows: list[Line] = []
-                    for r, row in enumerate(t.extract(), start=1):
-                        cells = [c for c in row if c is not None]
-                        for col, cell in enumerate(cells):
-                            for text in _clean(cell).splitlines():
-                                if text.strip():
-                                    rows.append(Line(text, Origin(name, page=page_no, table=table_no, row=r),
-                                                     min(col, 1) if len(cells) > 1 else None))
-                    items.append((t.bbox[1], rows))
-                if not any(lns for _, lns in items):
+                    rows = [[_clean(c or "") for c in row] for row in t.extract()]
+                    rows = [r for r in rows if any(c.strip() for c in r)]
+                    if rows:
+                        on_page.append((t.bbox[1], _PdfTable(table_no, page_no, _columns(t), rows,
+                                                             [page_no] * len(rows))))
+                if not on_page:
                     empty_pages += 1
-                for _, lns in sorted(items, key=lambda it: it[0]):
-                    lines += lns
+                items += [it for _, it in sorted(on_page, key=lambda it: it[0])]
             if pdf.pages and empty_pages == len(pdf.pages):
                 raise NotAJobDescription(Problem(
                     "PDF-is pole tekstikihti (skannitud pilt?): teksti ei saa lugeda. Anna algne Wordi fail "
@@ -276,10 +324,78 @@ def read_pdf(path: Path) -> Source:
         raise NotAJobDescription(Problem("PDF on parooliga kaitstud: eemalda parool ja proovi uuesti.", name)) from None
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         raise NotAJobDescription(Problem(f"PDF on katki või loetamatu ({type(exc).__name__}).", name)) from None
-    return Source(name, tuple(_join_continued(lines)))
+    return Source(name, tuple(_pdf_lines(name, _join_continued(items))))
 
 
-def _join_continued(lines: list[Line]) -> list[Line]:
-    """A table row that continues on the next page starts without a label in its first column:
-    its text is kept as the previous row's (the parser joins lines that carry no label)."""
+_END = (".", "!", "?", ";", ":")
+_ELIDED = re.compile(r"^(ja|või|ning|ega|kui|,)\b")  # "sotsiaal- ja": the hyphen ends a word part
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """A PDF cell's visual lines as the paragraphs they were: a line that does not end a sentence
+    (or a list item, ";") wraps into the next. A word hyphenated at the line end ("avalik-" +
+    "õiguslike") is joined without a space, unless the next word shows an elided compound
+    ("sotsiaal-" + "ja vaimse")."""
+    out: list[str] = []
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if out and not out[-1].endswith(_END):
+            joiner = "" if out[-1].endswith("-") and not _ELIDED.match(line) else " "
+            out[-1] = out[-1] + joiner + line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(prev: _PdfTable, table: _PdfTable) -> bool:
+    """`table` goes on with `prev`: it opens its page, `prev` closed the page before, and they
+    have the same columns (a table the page break cut, as Word and LibreOffice break them)."""
+    return (table.page == prev.pages[-1] + 1 and len(table.columns) == len(prev.columns)
+            and all(abs(a - b) <= 3 for a, b in zip(table.columns, prev.columns, strict=True)))
+
+
+def _join_continued(items: list[Line | _PdfTable]) -> list[Line | _PdfTable]:
+    """Tables cut by a page break, put back together: a repeated header row (the first row
+    again) is dropped; a row the break cut (its first cell empty on the new page, or going on
+    in lower case mid-sentence) is joined to the row above, cell by cell; the other rows follow."""
+    out: list[Line | _PdfTable] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if not (isinstance(item, _PdfTable) and isinstance(prev, _PdfTable) and _continues(prev, item)):
+            out.append(item)
+            continue
+        rows, pages = list(item.rows), list(item.pages)
+        if rows and [c.strip() for c in rows[0]] == [c.strip() for c in prev.rows[0]]:
+            rows, pages = rows[1:], pages[1:]
+        if rows and len(rows[0]) == len(prev.rows[-1]):
+            first, last = rows[0], prev.rows[-1]
+            opening = first[0].strip()
+            cut = not opening or opening[0].islower()  # a label or a numbered item opens upper case
+            if cut:
+                prev.rows[-1] = [f"{a}\n{b}" if a.strip() and b.strip() else a + b
+                                 for a, b in zip(last, first, strict=True)]
+                rows, pages = rows[1:], pages[1:]
+        prev.rows += rows
+        prev.pages += pages
+    return out
+
+
+def _pdf_lines(name: str, items: list[Line | _PdfTable]) -> list[Line]:
+    lines: list[Line] = []
+    tables = [it for it in items if isinstance(it, _PdfTable)]
+    for n, table in enumerate(tables, start=1):
+        table.number = n  # tables joined over a page break are one table
+    for item in items:
+        if isinstance(item, Line):
+            lines.append(item)
+            continue
+        for r, (row, page) in enumerate(zip(item.rows, item.pages, strict=True), start=1):
+            filled = [c for c in row if c.strip()]
+            for col, cell in enumerate(row):
+                if not cell.strip():
+                    continue
+                column = min(col, 1) if len(filled) > 1 or len(row) > 1 else None
+                for text in _paragraphs(cell.splitlines()):
+                    lines.append(Line(text, Origin(name, page=page, table=item.number, row=r), column))
     return lines

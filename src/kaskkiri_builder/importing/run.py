@@ -21,6 +21,7 @@ from .match import (
     ClauseMatch,
     ClauseMatcher,
     KnownPost,
+    KnownPosts,
     ListMatch,
     match_list,
     match_unit,
@@ -128,7 +129,7 @@ class _Planner:
                 m = ClauseMatch(c.id, {}, None)
         return (None if m.clause_id == "lopurida" and not m.params else m), None
 
-    def plan(self, post: ImportedPost, post_id: str, unit: str | None, known: list[KnownPost]) -> PostPlan:
+    def plan(self, post: ImportedPost, post_id: str, unit: str | None, known: KnownPosts) -> PostPlan:
         g = post.general
         group = _group(g["ametikoha_grupp"].text if "ametikoha_grupp" in g else None)
         pgroup = PostGroup(group) if group else None
@@ -175,7 +176,8 @@ def _plans(defs: Definitions, posts: Sequence[ImportedPost]) -> tuple[list[PostP
         known.append(KnownPost(pid, lower_first(p.general["teenistuskoht"].text.strip()),
                                PostGroup(group) if group else None))
     planner = _Planner(defs)
-    plans = [planner.plan(p, pid, unit, known) for p, pid, unit in zip(posts, ids, units, strict=True)]
+    index = KnownPosts(known)
+    plans = [planner.plan(p, pid, unit, index) for p, pid, unit in zip(posts, ids, units, strict=True)]
     for plan in plans:
         if plan.group is None:
             plan.notes.append(f"{plan.post.origin}: ametikoha grupp puudub või on tundmatu.")
@@ -273,6 +275,9 @@ def directive_yaml(d: ImportedDirective, unit: str | None, annex_ids: Sequence[s
             out.append(f"  tagasiulatuvalt: {format_date(d.retroactive_from)}")
     out += ["allkirjastaja:", f"  nimi: {yaml_scalar(d.signatory_name)}",
             f"  ametinimetus: {yaml_scalar(d.signatory_title)}"]
+    if d.signatory_basis:
+        out += comment("Asendaja allkiri: tema määramise käskkiri on õigusliku aluse viimane osa.", "  ")
+        out.append(f"  alus: {yaml_scalar(d.signatory_basis)}")
     if d.register:
         out.append("registreerimine:")
         out += [f"  {k}: {yaml_scalar(v)}" for k, v in d.register.items()]
