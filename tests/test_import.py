@@ -16,27 +16,18 @@ from docx.oxml import parse_xml
 
 from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.docx_text import docx_text
-from toolkit import REFERENCE, ROOT, cli, copy_example, fold, reference_annex, reference_parts, text_diff, tree
-
-
-def empty_project(dest: Path, clauses: bool = False) -> Path:
-    """A project with only organisatsioon.yaml and the templates (and the example's clauses)."""
-    (dest / "definitions").mkdir(parents=True)
-    shutil.copy(ROOT / "definitions/organisatsioon.yaml", dest / "definitions/organisatsioon.yaml")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    if clauses:
-        shutil.copytree(ROOT / "definitions/klauslid", dest / "definitions/klauslid")
-    return dest
-
-
-def built_texts(project: Path, directive: str) -> tuple[str, dict[int, str]]:
-    import json
-
-    folder = project / "output" / directive
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    annexes = {f["annex"]: fold(docx_text(folder / f["path"])) for f in manifest["files"] if f["role"] == "annex"}
-    return fold(docx_text(folder / "kaskkiri.docx")), annexes
-
+from toolkit import (
+    REFERENCE,
+    built_texts,
+    cli,
+    copy_example,
+    empty_project,
+    fold,
+    reference_annex,
+    reference_parts,
+    text_diff,
+    tree,
+)
 
 # --- (a) the register text ----------------------------------------------------------------------
 

@@ -97,6 +97,8 @@ def round_trip(tmp_path_factory) -> dict[str, Any]:
     root = copy_example(tmp_path_factory.mktemp("soovita") / "projekt")
     example = load_definitions(root / "definitions")
     inline_clauses(root)
+    # no library of duty clauses either (else the duties become references to it: see (3) below)
+    (root / "definitions/klauslid/ulesanded.yaml").unlink()
     # a comment line of the user's own above a duty, and one at the end of the duties
     post = root / "definitions/ametikohad/noustaja-10.yaml"
     text = post.read_text(encoding="utf-8")
@@ -201,6 +203,88 @@ def test_on_the_example_only_plain_text_duties_are_proposed(example):
     assert tree(example) == before
     data = json.loads(run.stdout)
     assert [c["klausel"] for c in data["klauslid"]] == [s.clause_id for s in proposal.suggestions]
+
+
+# --- (3) duties the library already has become references to its clauses ---------------------
+
+
+@pytest.fixture(scope="module")
+def library_round_trip(tmp_path_factory) -> dict[str, Any]:
+    """The example inlined with its clause library kept, then `soovita --rakenda`."""
+    root = copy_example(tmp_path_factory.mktemp("soovita-kogu") / "projekt")
+    example = load_definitions(root / "definitions")
+    inline_clauses(root)
+    inlined = load_definitions(root / "definitions")
+    report = cli(root, "klauslid", "soovita", "--json")
+    applied = cli(root, "klauslid", "soovita", "--rakenda")
+    return {"root": root, "example": example, "inlined": inlined, "report": json.loads(report.stdout),
+            "applied": applied, "after": load_definitions(root / "definitions")}
+
+
+def test_duties_equal_to_a_library_clause_refer_to_it_again(library_round_trip):
+    """Every duty that referred to a clause with its defaults, and whose text is now the post's
+    own, refers to that same clause again; the text of every annex stays the same."""
+    example, inlined, after = (library_round_trip[k] for k in ("example", "inlined", "after"))
+    assert annexes(after) == annexes(inlined) == annexes(example)
+    back = 0
+    for post in example.posts.values():
+        for i, duty in enumerate(post.duties):
+            if duty.clause_id is not None and not duty.params and duty.results is None:
+                assert after.posts[post.id].duties[i].clause_id == duty.clause_id, (post.id, i + 1)
+                back += 1
+    assert back > 20
+    listed = {(u["ametikoht"], u["koht"]) for u in library_round_trip["report"]["klauslikogust"]}
+    assert len(listed) >= back
+    assert "olemasolevatele klauslitele" in library_round_trip["applied"].stdout
+
+
+def test_no_new_clause_repeats_a_library_clause(library_round_trip):
+    """A duty the library gives is not proposed as a new clause: no proposed clause's text is a
+    library clause's text."""
+    example, after = library_round_trip["example"], library_round_trip["after"]
+    library = {c.text.value for c in example.clauses.values() if isinstance(c, DutyClause)}
+    for cid in duty_clauses(after):
+        if cid not in example.clauses:
+            clause = after.clauses[cid]
+            assert isinstance(clause, DutyClause) and clause.text.value not in library, cid
+    assert share(after) > share(library_round_trip["inlined"])
+
+
+def test_small_project_plain_duties_become_library_references(tmp_path):
+    """Two posts write out the "kirjad" clause (one with results of its own) and one writes out
+    "uhekordsed" with a value another post gives it: references, no new clause."""
+    data = small_project()
+    posts = data["posts"]
+    kirjad = _CLAUSE_TEXT["kirjad"]
+    for pid, own in (("juht", "Talituse töö korraldamine."), ("spets", "Eelarve koostamine."),
+                     ("noustaja", "Klientide nõustamine telefonitsi.")):
+        posts[pid]["ulesanded"][0]["ulesanne"] = own  # nothing else in common
+    posts["juht"]["ulesanded"][1] = {"ulesanne": kirjad, "tulemused": [_CLAUSE_RESULT["kirjad"]]}
+    posts["noustaja"]["ulesanded"][1] = {"ulesanne": kirjad, "tulemused": ["Kirjad on saadetud."]}
+    posts["spets"]["ulesanded"][2] = {"klausel": "uhekordsed", "parameetrid": {"tegevus": "teostamine"}}
+    posts["juht"]["ulesanded"][2] = {"ulesanne": "Vahetu juhi antud muude ühekordsete ülesannete teostamine.",
+                                     "tulemused": ["Ülesanded on täidetud nõuetekohaselt ja tähtaegselt."]}
+    before = load_project(tmp_path, data)
+    proposal = suggest(before)
+    assert proposal.suggestions == ()
+    got = {(u.post_id, u.index): (u.clause_id, u.params, u.own_results) for u in proposal.library}
+    assert got == {("juht", 1): ("kirjad", {}, None),
+                   ("noustaja", 1): ("kirjad", {}, ("Kirjad on saadetud.",)),
+                   ("juht", 2): ("uhekordsed", {"tegevus": "teostamine"}, None)}
+    assert proposal.covered_after > proposal.covered
+    run = cli(tmp_path, "klauslid", "soovita", "--rakenda")
+    assert "Muudetud 2 ametikoha faili (3 viidet" in run.stdout
+    after = load_definitions(tmp_path / "definitions")
+    assert annexes(after) == annexes(before)
+    assert not (tmp_path / "definitions/klauslid/soovitatud.yaml").exists()
+    assert after.posts["juht"].duties[2].params == {"tegevus": "teostamine"}
+    assert after.posts["noustaja"].duties[1].results is not None
+    assert cli(tmp_path, "klauslid", "soovita").stdout.startswith("Ühiseid klausleid ei soovita")
+
+
+_CLAUSE_TEXT = {"kirjad": ("Kirjade ja dokumentide kavandite koostamine isikutele, ministeeriumidele, teistele "
+                           "ametitele, ettevõtetele ja institutsioonidele.")}
+_CLAUSE_RESULT = {"kirjad": "Kavandid on koostatud korrektselt ja tähtaegselt vastavalt kehtestatud nõuetele."}
 
 
 # --- the core on small projects ---------------------------------------------------------------

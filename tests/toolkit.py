@@ -10,6 +10,7 @@ import copy
 import difflib
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -43,6 +44,28 @@ def copy_example(dest: Path) -> Path:
     for part in ("definitions", "templates", "arhiiv"):
         shutil.copytree(ROOT / part, dest / part)
     return dest
+
+
+def empty_project(dest: Path, clauses: bool = False) -> Path:
+    """A project with only organisatsioon.yaml and the templates (and the example's clauses):
+    where an agency starts before `kaskkiri import`."""
+    (dest / "definitions").mkdir(parents=True)
+    shutil.copy(ROOT / "definitions/organisatsioon.yaml", dest / "definitions/organisatsioon.yaml")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    if clauses:
+        shutil.copytree(ROOT / "definitions/klauslid", dest / "definitions/klauslid")
+    return dest
+
+
+def built_texts(project: Path, directive: str) -> tuple[str, dict[int, str]]:
+    """The folded Word text of a build in output/: the directive's and each annex's by number
+    (read as test_fidelity.py reads the example's)."""
+    from kaskkiri_builder.docx_text import docx_text
+
+    folder = project / "output" / directive
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    annexes = {f["annex"]: fold(docx_text(folder / f["path"])) for f in manifest["files"] if f["role"] == "annex"}
+    return fold(docx_text(folder / "kaskkiri.docx")), annexes
 
 
 # --- the command line --------------------------------------------------------------------------

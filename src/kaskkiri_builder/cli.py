@@ -658,7 +658,8 @@ def klauslid_soovita(
     Ilma --rakenda võtmeta ei muudeta ühtegi faili. --rakenda kirjutab klauslid ja asendab
     ametikohtade failides need ülesanded viidetega (kommentaarid ja paigutus jäävad); enne
     kirjutamist kontrollitakse, et ühegi ametijuhendi tekst ei muutu. Olemasolevat klausli id-d ei
-    kirjutata üle.
+    kirjutata üle. Ülesanne, mille tekst (koos parameetritega) on juba klauslikogus, muutub viiteks
+    sellele klauslile, mitte uueks klausliks.
     """
     from .definitions import load_definitions
     from .suggest import report_json, report_lines, suggest
@@ -673,15 +674,22 @@ def klauslid_soovita(
         with _exclusive(project, "klauslid soovita --rakenda"):
             defs = load_definitions(project.definitions)
             proposal = suggest(defs)
-            applied = apply(project.root, defs, proposal.suggestions) if proposal.suggestions else None
+            applied = apply(project.root, defs, proposal.suggestions, proposal.library) \
+                if proposal.changes else None
     except KaskkiriError as exc:
         _fail(exc)
         return
     lines = report_lines(proposal)
-    _report(lines[:-1] if proposal.suggestions else lines, None, report_json(proposal) if json_ else None)
+    _report(lines[:-1] if proposal.changes else lines, None, report_json(proposal) if json_ else None)
     if applied is not None and not json_:
-        typer.echo(f"Kirjutatud: {applied.clause_file} ({len(proposal.suggestions)} klauslit); "
-                   f"muudetud {len(applied.posts)} ametikoha faili.")
+        changed = f"{len(applied.posts)} ametikoha faili"
+        if proposal.library:
+            changed += f" ({len(proposal.library)} viidet klauslikogu olemasolevatele klauslitele)"
+        if applied.clause_file:
+            typer.echo(f"Kirjutatud: {applied.clause_file} ({len(proposal.suggestions)} klauslit); "
+                       f"muudetud {changed}.")
+        else:
+            typer.echo(f"Muudetud {changed}.")
 
 
 @app.command()

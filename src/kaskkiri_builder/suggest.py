@@ -9,6 +9,11 @@ Only whole words become parameters, and a proposal is kept only when rendering t
 each post's values gives that post's text exactly (checked with the same Jinja the build uses),
 so the documents do not change by a character when the proposal is applied (suggest_apply.py).
 
+A duty that a clause of the library already gives word for word (with its defaults or with
+parameters some post gives it) is not proposed anew: it becomes a reference to that clause, found
+by the import's clause matching (importing/match.py), which renders the clause in the post's own
+context.
+
 Cost: identical texts are grouped by hash; near-identical ones are found through a few sampled
 word-trigram keys per text (a bottom-k sketch) and compared only within a shared key, with the
 key's first text and with its neighbour, so 1000 posts are not 12 000² comparisons.
@@ -29,8 +34,9 @@ from typing import Any
 
 from .clause_text import _compiled
 from .definitions.load import Source
-from .definitions.model import Definitions, DutyClause
-from .resolve import Resolver
+from .definitions.model import Definitions, DutyClause, Post
+from .importing.match import ClauseMatcher, _param_sets
+from .resolve import Resolver, clause_params
 
 MIN_WORDS = 4  # shorter texts are not compared for near matches (identical ones still count)
 MAX_SLOTS = 3  # parameters of one text of a clause
@@ -82,14 +88,38 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class LibraryUse:
+    """A post's own duty that a clause of the library already gives: it becomes a reference."""
+
+    post_id: str
+    index: int  # 0-based position in the post's `ulesanded`
+    source: Source
+    clause_id: str
+    params: dict[str, Any]  # what the post must give the clause (empty: its defaults)
+    own_results: tuple[str, ...] | None  # the post keeps its own results (they differ)
+    chars: int
+
+    @property
+    def place(self) -> str:
+        return f"2.{self.index + 1}."
+
+
+@dataclass(frozen=True)
 class Proposal:
     suggestions: tuple[Suggestion, ...]
     covered: int  # characters of duty text the posts' clause references give now
     total: int  # characters of all duty text (texts and results)
+    library: tuple[LibraryUse, ...] = ()  # own duties equal to a clause already in the library
 
     @property
     def covered_after(self) -> int:
-        return self.covered + sum(u.chars for s in self.suggestions for u in s.uses)
+        return (self.covered + sum(u.chars for s in self.suggestions for u in s.uses)
+                + sum(u.chars for u in self.library))
+
+    @property
+    def changes(self) -> bool:
+        """Whether `--rakenda` would change anything."""
+        return bool(self.suggestions or self.library)
 
 
 # --- words and templates ------------------------------------------------------------------------
@@ -502,13 +532,82 @@ def coverage(defs: Definitions) -> tuple[int, int]:
     return covered, total
 
 
+_JINJA = re.compile(r"\{\{.*?\}\}|\{#.*?#\}", re.S)
+
+
+def _fragments(template: str) -> tuple[str, ...]:
+    """The words a clause's text always shows, in order: its literal text between `{{ … }}`, up to
+    its first `{% … %}` (what follows may be left out). Every rendering contains them."""
+    head = template.split("{%", 1)[0]
+    return tuple(f for f in (" ".join(part.split()) for part in _JINJA.split(head)) if f)
+
+
+def _in_order(text: str, fragments: Sequence[str]) -> bool:
+    pos = 0
+    for f in fragments:
+        found = text.find(f, pos)
+        if found < 0:
+            return False
+        pos = found + len(f)
+    return True
+
+
+class _LibraryMatcher(ClauseMatcher):
+    """The import's clause matching, with two changes for every duty of an agency: only the
+    clauses `only` names are tried, and each clause's parameter sets are gathered once (the
+    import gathers them anew for each duty, a scan of every post: quadratic over 1000 posts)."""
+
+    def __init__(self, defs: Definitions) -> None:
+        super().__init__(defs)
+        self.only: tuple[str, ...] = ()
+        self._sets: dict[str, list[dict[str, Any]]] = {}
+
+    def _candidates(self, post: Post, kind: type) -> Iterable[tuple[str, dict[str, Any], dict[str, Any]]]:
+        for cid in self.only:
+            clause = self.defs.clauses[cid]
+            if not isinstance(clause, kind):
+                continue
+            if cid not in self._sets:
+                self._sets[cid] = _param_sets(self.defs, cid, clause)
+            for own in self._sets[cid]:
+                yield cid, own, clause_params(self.defs, post, clause, own, self.renderer)
+
+
+def _library_uses(defs: Definitions, duties: Sequence[_Duty]) -> list[LibraryUse]:
+    """The plain duties a library clause renders to, in the post's context. A clause is tried
+    only for a duty that holds its literal words in order (a cheap filter: rendering every
+    clause for every duty would cost clauses × duties renderings)."""
+    fragments = {cid: _fragments(c.text.value) for cid, c in sorted(defs.clauses.items())
+                 if isinstance(c, DutyClause)}
+    matcher = _LibraryMatcher(defs)
+    out: list[LibraryUse] = []
+    for d in duties:
+        if not _plain(d.text) or any("{" in r or "}" in r for r in d.results):
+            continue
+        matcher.only = tuple(cid for cid, f in fragments.items() if _in_order(d.text, f))
+        if not matcher.only:
+            continue
+        match, _near = matcher.duty(defs.posts[d.post_id], d.text, d.results)
+        if match is None:
+            continue
+        own = tuple(match.results) if match.results is not None else None
+        chars = len(d.text) + (0 if own is not None else sum(len(r) for r in d.results))
+        out.append(LibraryUse(d.post_id, d.index, d.source, match.clause_id, dict(match.params), own, chars))
+    return out
+
+
 def suggest(defs: Definitions) -> Proposal:
-    """Every proposed clause, most used first; the duty text clauses cover now, of the total."""
+    """Every proposed clause, most used first, and the own duties a library clause already
+    gives; the duty text clauses cover now, of the total."""
     ids = set(defs.clauses)
-    found = [s for g in _groups(_own_duties(defs)) if (s := _suggestion(g, ids)) is not None]
+    duties = _own_duties(defs)
+    library = _library_uses(defs, duties)
+    taken = {(u.post_id, u.index) for u in library}
+    rest = [d for d in duties if (d.post_id, d.index) not in taken]
+    found = [s for g in _groups(rest) if (s := _suggestion(g, ids)) is not None]
     found.sort(key=lambda s: (-len(s.posts), -len(s.uses), s.clause_id))
     covered, total = coverage(defs)
-    return Proposal(tuple(found), covered, total)
+    return Proposal(tuple(found), covered, total, tuple(library))
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -527,11 +626,16 @@ def report_lines(proposal: Proposal) -> list[str]:
         share = f"Klauslitega kaetud ülesannete tekstist: praegu {now} %, soovitustega {after} %."
     else:
         share = "Ametikohtadel pole ülesandeid."
+    library = _library_lines(proposal.library)
     if not s:
-        return ["Ühiseid klausleid ei soovita: ükski ametikoha oma ülesanne ei kordu teises "
-                "ametikohas samas või peaaegu samas sõnastuses.", share]
+        none = ("Uusi ühiseid klausleid ei soovita" if library else "Ühiseid klausleid ei soovita") + \
+            ": ükski ametikoha oma ülesanne ei kordu teises ametikohas samas või peaaegu samas sõnastuses."
+        if not library:
+            return [none, share]
+        return [*library, none, share,
+                "Ametikohtade viitamiseks klauslikogu klauslitele: kaskkiri klauslid soovita --rakenda"]
     duties = sum(len(x.uses) for x in s)
-    lines = [f"Soovitatud ühised klauslid: {len(s)} ({duties} ülesannet). {share}",
+    lines = [*library, f"Soovitatud ühised klauslid: {len(s)} ({duties} ülesannet). {share}",
              "Parameetrid on tekstis kujul {{ nimi }}; iga ametikoha väärtus on loetelus.", ""]
     for n, sug in enumerate(s, start=1):
         lines.append(f"{n}. {sug.clause_id} ({len(sug.posts)} ametikohta, {len(sug.uses)} ülesannet)")
@@ -552,6 +656,20 @@ def report_lines(proposal: Proposal) -> list[str]:
     return lines
 
 
+def _library_lines(library: Sequence[LibraryUse]) -> list[str]:
+    """The own duties that become references to clauses the library already has."""
+    if not library:
+        return []
+    lines = [f"Klauslikogus juba olemas: {len(library)} ametikoha oma ülesannet on sõna-sõnalt "
+             "klausli tekst; need muutuvad viideteks:"]
+    for u in library:
+        params = "; ".join(f"{k} = {_shown(v)}" for k, v in u.params.items())
+        extra = (f", parameetrid {params}" if params else "") + ("; oma tulemused" if u.own_results else "")
+        lines.append(f"  {u.post_id}  {u.place}  klausel {u.clause_id}{extra}  ({u.source.file}:{u.source.line})")
+    lines.append("")
+    return lines
+
+
 def report_json(proposal: Proposal) -> dict[str, Any]:
     """The proposal as plain data (`--json`)."""
     return {
@@ -567,5 +685,11 @@ def report_json(proposal: Proposal) -> dict[str, Any]:
                   "fail": u.source.file, "rida": u.source.line}
                  for u in s.uses]}
             for s in proposal.suggestions
+        ],
+        "klauslikogust": [
+            {"ametikoht": u.post_id, "koht": u.place, "klausel": u.clause_id, "parameetrid": u.params,
+             "oma_tulemused": list(u.own_results) if u.own_results else None,
+             "fail": u.source.file, "rida": u.source.line}
+            for u in proposal.library
         ],
     }

@@ -1,11 +1,12 @@
 """Applying proposed clauses: the clauses into definitions/klauslid/, the posts referring to them.
 
 The user's YAML keeps its comments and layout (ruamel.yaml round trip, as recording.py): only the
-duties that become references change. Before anything is written, the changed definitions are
-loaded from a staging copy and every job description is resolved both ways: if a single character
-of any annex would differ, nothing is written (that would be a bug of the proposal). Then every
-file is written whole (a temporary file renamed into place), and a failure part way puts back the
-files already replaced: all files or none.
+duties that become references change (to a proposed clause, or to one the library already
+has). Before anything is written, the changed definitions are loaded from a staging copy and every
+job description is resolved both ways: if a single character of any annex would differ, nothing is
+written (that would be a bug of the proposal). Then every file is written whole (a temporary
+file renamed into place), and a failure part way puts back the files already replaced: all files
+or none.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .definitions.load import Source
 from .definitions.model import Definitions, PostRef
 from .drift import annex_parts
 from .errors import DefinitionError, KaskkiriError, OutputError, Problem
-from .suggest import Suggestion
+from .suggest import LibraryUse, Suggestion
 
 CLAUSE_FILE = "soovitatud.yaml"  # in definitions/klauslid/
 HEADER = (
@@ -132,7 +133,7 @@ def _trailing(node: Any) -> Any:
     return entry[index] if len(entry) > index else None
 
 
-def _reference(duty: CommentedMap, s: Suggestion, params: Mapping[str, str],
+def _reference(duty: CommentedMap, clause_id: str, params: Mapping[str, Any],
                own_results: bool) -> None:
     """Turn the post's own duty into a reference to the clause, in place; the comment lines
     that follow it (kept on its last entry) move to the new last entry."""
@@ -142,7 +143,7 @@ def _reference(duty: CommentedMap, s: Suggestion, params: Mapping[str, str],
         if container is not None:
             entry = container.ca.items[key]
             entry[2 if isinstance(container, CommentedMap) else 0] = None
-    duty.insert(0, "klausel", s.clause_id)
+    duty.insert(0, "klausel", clause_id)
     del duty["ulesanne"]
     if params:
         duty.insert(1, "parameetrid", CommentedMap(params))
@@ -158,16 +159,19 @@ def _reference(duty: CommentedMap, s: Suggestion, params: Mapping[str, str],
             container.ca.items.setdefault(key, [None, None, None, None])[0] = tail
 
 
-def post_text(text: str, changes: list[tuple[int, Suggestion, Mapping[str, str], bool]], shown: str) -> str:
+Change = tuple[int, str, Mapping[str, Any], bool]  # duty index, clause id, params, own results
+
+
+def post_text(text: str, changes: list[Change], shown: str) -> str:
     """The post file with the listed duties (index, clause, params, own results) as references."""
     data = _yaml().load(text)
     duties = data.get("ulesanded") if isinstance(data, CommentedMap) else None
-    for index, s, params, own in changes:
+    for index, clause_id, params, own in changes:
         duty = duties[index] if isinstance(duties, CommentedSeq) and index < len(duties) else None
         if not isinstance(duty, CommentedMap) or "ulesanne" not in duty:
             raise DefinitionError(Problem(f"ülesanne {index + 1} ei ole enam ametikoha oma tekst; "
                                           "käivita kaskkiri klauslid soovita uuesti.", shown))
-        _reference(duty, s, params, own)
+        _reference(duty, clause_id, params, own)
     return _dump(data)
 
 
@@ -176,23 +180,28 @@ def post_text(text: str, changes: list[tuple[int, Suggestion, Mapping[str, str],
 
 @dataclass(frozen=True)
 class Applied:
-    clause_file: str  # relative to the project
+    clause_file: str | None  # relative to the project; None: no new clause
     posts: tuple[str, ...]  # post files changed, relative to the project
 
 
-def new_texts(root: Path, suggestions: tuple[Suggestion, ...]) -> dict[str, str]:
-    """Relative path -> new text of every file the suggestions change."""
-    by_file: dict[str, list[tuple[int, Suggestion, Mapping[str, str], bool]]] = {}
+def new_texts(root: Path, suggestions: tuple[Suggestion, ...],
+              library: tuple[LibraryUse, ...] = ()) -> dict[str, str]:
+    """Relative path -> new text of every file the suggestions change (the clause file only
+    when there are new clauses)."""
+    by_file: dict[str, list[Change]] = {}
     for s in suggestions:
         for u in s.uses:
-            by_file.setdefault(u.source.file, []).append((u.index, s, u.params, u.own_results is not None))
+            by_file.setdefault(u.source.file, []).append((u.index, s.clause_id, u.params, u.own_results is not None))
+    for lu in library:
+        by_file.setdefault(lu.source.file, []).append((lu.index, lu.clause_id, lu.params, lu.own_results is not None))
     texts: dict[str, str] = {}
     for rel in sorted(by_file):
         texts[rel] = post_text((root / rel).read_text(encoding="utf-8"), by_file[rel], rel)
-    clause_rel = f"definitions/klauslid/{CLAUSE_FILE}"
-    path = root / clause_rel
-    texts[clause_rel] = clause_file_text(path.read_text(encoding="utf-8") if path.exists() else None,
-                                         suggestions, clause_rel)
+    if suggestions:
+        clause_rel = f"definitions/klauslid/{CLAUSE_FILE}"
+        path = root / clause_rel
+        texts[clause_rel] = clause_file_text(path.read_text(encoding="utf-8") if path.exists() else None,
+                                             suggestions, clause_rel)
     return texts
 
 
@@ -262,10 +271,12 @@ def write_all(root: Path, texts: Mapping[str, str]) -> None:
             tmp_path.unlink(missing_ok=True)
 
 
-def apply(root: Path, defs: Definitions, suggestions: tuple[Suggestion, ...]) -> Applied:
-    """Write the suggested clauses and rewrite the posts to refer to them (see the module doc)."""
-    texts = new_texts(root, suggestions)
+def apply(root: Path, defs: Definitions, suggestions: tuple[Suggestion, ...],
+          library: tuple[LibraryUse, ...] = ()) -> Applied:
+    """Write the suggested clauses and rewrite the posts to refer to them and to the library's
+    clauses they repeat (see the module doc)."""
+    texts = new_texts(root, suggestions, library)
     verify(root, defs, texts)
     write_all(root, texts)
     clause_rel = f"definitions/klauslid/{CLAUSE_FILE}"
-    return Applied(clause_rel, tuple(r for r in texts if r != clause_rel))
+    return Applied(clause_rel if clause_rel in texts else None, tuple(r for r in texts if r != clause_rel))

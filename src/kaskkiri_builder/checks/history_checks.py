@@ -3,8 +3,10 @@
 The ledger's own rules live with its definitions (`validate_ledger`; `sequence_warnings`, the
 numbering order, in definitions/numbering.py), reached through `history`; this module
 turns their messages into findings and adds what only the pair (ledger, directive) can show:
-a recorded directive whose annexes, title or point 2 differ from its file, and a new
-directive's number that does not fit the year's numbering.
+a recorded directive whose annexes, title or point 2 differ from its file, a new
+directive's number that does not fit the year's numbering, and point 2 in published wording
+(`kehtetuks_tekst`, an imported directive) that differs from the phrase the ledger gives once
+the ledger knows every directive it cites: no silent wrong text either way.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from .. import history
 from ..definitions.load import Source
 from ..definitions.model import Definitions, Directive
 from ..estonian import format_date
+from ..resolve import revocation_for
 from .common import annex_list, directive_of, finding, where
-from .findings import Finding, Severity
+from .findings import Finding, Quote, Severity
 
 KIND_LEDGER = "ajalugu"
 KIND_SEQUENCE = "numbrijarjestus"
+KIND_PUBLISHED = "kehtetuks_tekst"
 
 
 def _source(src: history.Source | None, fallback: Source | None = None) -> Source | None:
@@ -84,6 +88,7 @@ def check_history(defs: Definitions, directive_id: str) -> list[Finding]:
         out.append(finding(Severity.HOIATUS, KIND_SEQUENCE, message, _source(src, directive.source)))
     if entry is not None:
         out += _against_entry(defs, directive, entry)
+    out += _published_revocation(defs, directive, ledger)
     return out
 
 
@@ -185,3 +190,36 @@ def _shown(revocations: set[history.Revocation]) -> str:
         what = "kogu" if r.annexes is None else annex_list(r.annexes)
         items.append(f"{format_date(r.date)} nr {r.number} ({what})")
     return ", ".join(items) or "-"
+
+
+def _published_revocation(defs: Definitions, directive: Directive, ledger: history.Ledger) -> list[Finding]:
+    """`kehtetuks_tekst` against the phrase the ledger gives, when the ledger holds every
+    directive the text cites (otherwise it cannot be computed, which is why the text is there).
+
+    Which to trust: a signed directive's published words are what was signed, so the ledger is
+    what to fix (the next drafts' point 2 comes from it); in a draft the computed phrase is
+    meant, so the written text should go (or the ledger be fixed, if it is the wrong one)."""
+    text = directive.revocation_text
+    if text is None:
+        return []
+    published, _ = revocation_for(defs, directive)
+    cited = history.parse_revocation(published or "")
+    if not cited or not all(any(e.is_same(number, on) for e in ledger) for on, number, _annexes in cited):
+        return []
+    computed, _groups = history.revocation_phrase_for(defs, directive)
+    shown = " ".join((published or "").split())
+    if computed is not None and " ".join(computed.split()) == shown:
+        return []
+    said = f'"{computed}"' if computed else "et midagi ei tunnistata kehtetuks"
+    head = (f"Punkt 2 on käskkirja failis ({where(text.source)}) kirjas avaldatud sõnastuses "
+            f'(kehtetuks_tekst): "{shown}", aga ajalugu (definitions/ajalugu.yaml), kus on kõik tsiteeritud '
+            f"käskkirjad, ütleb {said}. ")
+    if directive.is_draft:
+        advice = ("Eelnõus kehtib ajaloost arvutatud sõnastus: kustuta kehtetuks_tekst, kui ajalugu on "
+                  "õige; kui ajalugu on vale, paranda ajalugu.")
+    else:
+        advice = ("Allkirjastatud käskkirjas kehtib avaldatud sõnastus: usalda seda ja paranda ajalugu "
+                  "(mida tsiteeritud käskkirjad kinnitasid ja mis neist kehtis), sest ajaloost arvutatakse "
+                  "järgmiste käskkirjade punkt 2.")
+    return [finding(Severity.HOIATUS, KIND_PUBLISHED, head + advice, text.source, subject=directive.id,
+                    quotes=(Quote(shown, computed),))]

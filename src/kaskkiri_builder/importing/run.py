@@ -262,10 +262,14 @@ def directive_yaml(d: ImportedDirective, unit: str | None, annex_ids: Sequence[s
     for n, pid in enumerate(annex_ids, start=1):
         out.append(f"  - {pid}  # Lisa {n}")
     if d.revocation is not None:
-        out += comment("Punkt 2 avaldatud sõnastuses: varasemad käskkirjad, mida see kehtetuks tunnistas, "
-                       "pole (kõik) ajaloos (ajalugu.yaml), nii et seda ei saa ajaloost arvutada.")
         if missing:
+            out += comment("Punkt 2 avaldatud sõnastuses: varasemad käskkirjad, mida see kehtetuks tunnistas, "
+                           "pole (kõik) ajaloos (ajalugu.yaml), nii et seda ei saa ajaloost arvutada.")
             out += comment("Ajaloost puuduvad: " + "; ".join(missing) + ".")
+        else:
+            out += comment("Punkt 2 avaldatud sõnastuses. Ajalugu (ajalugu.yaml) hoiab kõiki käskkirju, mida see "
+                           "tsiteerib: kaskkiri check võrdleb seda ajaloost arvutatud sõnastusega ja hoiatab, "
+                           "kui need erinevad.")
         out += scalar(literal(d.revocation), "", "kehtetuks_tekst: ")
     if d.in_force_on or d.retroactive_from:
         out.append("joustumine:")
