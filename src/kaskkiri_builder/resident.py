@@ -1,0 +1,460 @@
+"""A LibreOffice kept running between conversions: the warm converter.
+
+Starting LibreOffice costs about 0.75 s; once it runs, a document takes about 0.14 s. A build
+starts one as it begins (while it writes the Word files) and converts through it; `watch` keeps
+one across rebuilds (`ResidentConverter` is reusable and a context manager). It is driven through
+UNO by `uno_worker.py` under the system Python, because python3-uno exists for that Python only;
+kaskkiri talks to the worker in JSON lines over its stdin and stdout.
+
+Nothing is left behind. The watchdog (watchdog.py, launch mode) leads the process group and
+starts the worker in it, and the worker starts LibreOffice in it: a time-out ends the whole group,
+and a kaskkiri killed even by SIGKILL takes the group with it (the worker also ends LibreOffice
+when its stdin closes). The profile lives in a throw-away folder (convert.WORK_PREFIX, removed by
+the next run once its owner is gone); the UNO pipe LibreOffice makes in /tmp is named after its
+owner process, so the next run removes a killed run's pipe too.
+
+The PDFs are the batch conversion's bytes: the same load and store arguments, and with
+libfaketime the same frozen clock, set per request through FAKETIME_TIMESTAMP_FILE (re-read on
+every call with FAKETIME_NO_CACHE), so one resident office serves directives of any date.
+
+When python3-uno or the resident office is missing, will not start, fails on a document or
+crashes twice in a row, `ResidentFailed` says so and the caller falls back to the batch conversion
+(`ResidentConversion` does so itself). A document that makes it hang is killed at the time limit
+with the batch conversion's message; the previous output is untouched (a PDF is written under
+another name and renamed once whole).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from . import pidfile, watchdog
+from .convert import (
+    PDF,
+    TERM_GRACE,
+    WATCHDOG_POLL,
+    WORK_PREFIX,
+    Conversion,
+    Target,
+    _check_names,
+    _child_env,
+    _looks_like_pdf,
+    _watchdog_env,
+    convert_to_pdf,
+    find_faketime,
+    find_soffice,
+    kill_process_groups,
+    timeout_message,
+)
+from .errors import ConversionError, Problem
+
+#: The Python that has python3-uno (Debian's); an empty value turns the resident office off.
+SYSTEM_PYTHON_VAR = "KASKKIRI_SYSTEM_PYTHON"
+SYSTEM_PYTHON = "/usr/bin/python3"
+WORKER = Path(__file__).with_name("uno_worker.py")
+#: uno_worker.PRELOAD_VAR (the worker is not imported here: it runs under another Python).
+PRELOAD_VAR = "KASKKIRI_UNO_PRELOAD"
+#: LibreOffice's UNO pipes: /tmp/OSL_PIPE_<uid>_<name> whenever /tmp is writable, whatever
+#: TMPDIR says (sal/osl/unx/pipe.cxx). Ours are named kaskkiri-uno-<pid>-<start time>-<random>.
+PIPE_DIR = Path("/tmp")
+PIPE_PREFIX = "kaskkiri-uno-"
+#: Seconds the worker gets to end LibreOffice cleanly before the group is killed.
+QUIT_GRACE = 3.0
+#: Requests sent ahead of the replies: LibreOffice opens the next file while kaskkiri handles
+#: the last PDF, and a hung document never leaves a write to the worker blocked.
+WINDOW = 2
+
+INSTALL_UNO = "Paigalda python3-uno (sudo apt-get install python3-uno), siis käib PDF-ide tegemine kiiremini."
+
+
+class ResidentFailed(ConversionError):
+    """The resident LibreOffice cannot do it (missing, will not start, failed, crashed twice):
+    the batch conversion should."""
+
+
+class _Crashed(Exception):
+    """The worker or LibreOffice ended, or said something that is not an answer."""
+
+
+class _TimedOut(Exception):
+    def __init__(self, current: int | None) -> None:
+        super().__init__(current)
+        self.current = current  # the file being converted; None while the office starts
+
+
+def find_system_python() -> str | None:
+    """The system Python that runs uno_worker.py, or None (then only the batch conversion runs).
+
+    KASKKIRI_SYSTEM_PYTHON overrides /usr/bin/python3 (a path or a command name); set it to an
+    empty value to do without the resident office.
+    """
+    if SYSTEM_PYTHON_VAR in os.environ:
+        value = os.environ[SYSTEM_PYTHON_VAR].strip()
+        return shutil.which(value) if value else None
+    return SYSTEM_PYTHON if os.access(SYSTEM_PYTHON, os.X_OK) else None
+
+
+def _clock_text(clock: datetime | None) -> str:
+    """What libfaketime's timestamp file says: a frozen moment, or no offset at all."""
+    return clock.strftime("%Y-%m-%d %H:%M:%S") if clock is not None else "+0"
+
+
+def remove_stale_pipes(folder: Path = PIPE_DIR) -> list[Path]:
+    """Remove the UNO pipes of ours whose owner process has ended; the ones removed."""
+    removed: list[Path] = []
+    uid = os.getuid()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        head, _, tail = entry.name.partition(PIPE_PREFIX)
+        if not tail or not head.startswith("OSL_PIPE_"):
+            continue
+        parts = tail.split("-")
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != uid or entry.is_dir(follow_symlinks=False):
+                continue
+            pid = int(parts[0])
+        except (OSError, ValueError):
+            continue
+        if not pidfile.process_alive(pid, parts[1] if len(parts) > 2 and parts[1] != "0" else None):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+class ResidentConverter:
+    """One LibreOffice, started once and kept for many conversions, until `stop()`.
+
+    `start()` returns at once (LibreOffice starts while the caller goes on); `convert_all`
+    waits for it. After a time-out or a crash the office is gone and the next call starts another.
+    """
+
+    def __init__(self, *, soffice: str | None = None, python: str | None = None) -> None:
+        self.soffice = soffice or find_soffice()
+        self.python = python or find_system_python()
+        self.faketime = find_faketime()
+        self.restarts = 0  # offices started after the first (a crash or a time-out before)
+        self._started_once = False
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._work: tempfile.TemporaryDirectory[str] | None = None
+        self._log: IO[bytes] | None = None
+        self._pipe = ""
+        self._buffer = b""
+        self._ready = False
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self, clock: datetime | None = None) -> None:
+        """Start the worker and its LibreOffice, unless they run already."""
+        if self._proc is not None:
+            return
+        if self.python is None:
+            raise ResidentFailed(f"Süsteemset Pythonit python3-uno jaoks ei leitud. {INSTALL_UNO}")
+        if self.soffice is None:
+            raise ResidentFailed("LibreOffice'i (soffice) ei leitud.")
+        pidfile.remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)  # of killed runs
+        remove_stale_pipes()
+        self._work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
+        work = Path(self._work.name)
+        pidfile.mark(work)
+        me = os.getpid()
+        self._pipe = f"{PIPE_PREFIX}{me}-{pidfile.start_time(me) or 0}-{secrets.token_hex(4)}"
+        env = _child_env(work)  # HOME and TMPDIR in the work folder
+        args = [self.python, "-I", str(WORKER), self.soffice, str(work), self._pipe]
+        if self.faketime is not None:
+            clock_file = work / "clock"
+            clock_file.write_text(_clock_text(clock) + "\n", encoding="ascii")
+            env.update({PRELOAD_VAR: str(self.faketime), "FAKETIME_TIMESTAMP_FILE": str(clock_file),
+                        "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"})
+            args.append(str(clock_file))
+        self._log = open(work / "worker.log", "wb")
+        try:
+            # The watchdog leads a new group and starts the worker in it (see watchdog.launch).
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", watchdog.__file__, str(me), "launch",
+                 str(TERM_GRACE), str(WATCHDOG_POLL), "--", *args],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                start_new_session=True, env=_watchdog_env(env),
+            )
+        except OSError as exc:
+            self._discard()
+            raise ResidentFailed(f"Püsiva LibreOffice'i käivitamine ebaõnnestus: {exc}") from exc
+        if self._started_once:
+            self.restarts += 1
+        self._started_once = True
+        self._buffer, self._ready = b"", False
+
+    def stop(self) -> None:
+        """End LibreOffice (cleanly if it answers within QUIT_GRACE) and remove its folder."""
+        proc = self._proc
+        if proc is None:
+            return
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(b'{"op": "quit"}\n')
+            proc.stdin.close()
+            proc.wait(timeout=QUIT_GRACE)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+        self._discard()
+
+    def kill(self) -> None:
+        """End LibreOffice at once and remove its folder."""
+        self._discard()
+
+    def __enter__(self) -> ResidentConverter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def _discard(self) -> None:
+        """Kill the group, close the pipes, delete the work folder and the UNO pipe."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            kill_process_groups([(proc.pid, proc)])
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._work is not None:
+            self._work.cleanup()
+            self._work = None
+        if self._pipe:
+            for pipe in PIPE_DIR.glob(f"OSL_PIPE_*{self._pipe}"):
+                pipe.unlink(missing_ok=True)
+            self._pipe = ""
+        self._buffer, self._ready = b"", False
+
+    # --- conversion -----------------------------------------------------------------------
+
+    def convert(self, src: Path, out: Path, *, clock: datetime | None = None,
+                timeout: float = 180.0, target: Target = PDF) -> Path:
+        """Convert one file into `out` (any name); see `convert_all`."""
+        out = Path(out)
+        self.convert_all([Path(src)], out.parent, clock=clock, timeout=timeout, target=target,
+                         names=[out.name])
+        return out
+
+    def convert_all(
+        self,
+        docx_files: Sequence[Path],
+        outdir: Path,
+        *,
+        clock: datetime | None = None,
+        timeout: float = 180.0,
+        deadline: float | None = None,
+        on_ready: Callable[[int, Path], None] | None = None,
+        target: Target = PDF,
+        names: Sequence[str] | None = None,
+    ) -> list[Path]:
+        """Convert every file into `outdir` (`<stem>.pdf`, or `names`), starting the office if
+        needed; `on_ready(i, path)` as each is done. The PDFs in input order.
+
+        Each document gets `timeout` seconds (the first also the office's start), all of them
+        together at most until `deadline` (time.monotonic()). With `clock` (UTC) and libfaketime,
+        LibreOffice's wall clock is `clock` while it converts them.
+        Raises ConversionError on a time-out, ResidentFailed when the batch conversion should
+        take over (from the first file `on_ready` has not had).
+        """
+        files = [Path(p) for p in docx_files]
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        outs = [outdir / (names[i] if names else p.stem + target.suffix) for i, p in enumerate(files)]
+        _suffix, _, rest = target.filter.partition(":")
+        filter_name, _, options = rest.partition(":")
+        requests = [
+            {"op": "convert", "src": str(p.resolve()), "out": str(o.resolve()), "filter": filter_name,
+             "options": options, "clock": _clock_text(clock) if clock is not None else None}
+            for p, o in zip(files, outs, strict=True)
+        ]
+        pending = list(range(len(files)))
+        crashes = 0
+        while pending:
+            self.start(clock)
+            try:
+                self._run(requests, pending, outs, files, timeout, deadline, on_ready, target.magic)
+            except _Crashed as exc:
+                self._discard()
+                crashes += 1
+                if crashes > 1:  # restarted once already
+                    raise ResidentFailed(
+                        f"Püsiv LibreOffice lõpetas ootamatult kaks korda järjest ({exc})."
+                    ) from None
+            except _TimedOut as exc:
+                self._discard()
+                for i in pending:
+                    Path(str(outs[i]) + ".part").unlink(missing_ok=True)
+                problems = [Problem(timeout_message(timeout))]
+                if exc.current is not None:
+                    problems.append(Problem("LibreOffice jäi selle faili teisendamisel seisma.",
+                                            file=files[exc.current]))
+                raise ConversionError(problems) from None
+            except BaseException:
+                self._discard()  # an error in on_ready: replies unread, the office is out of step
+                raise
+        return outs
+
+    def _run(self, requests: list[dict[str, Any]], pending: list[int], outs: list[Path],
+             files: list[Path], timeout: float, deadline: float | None,
+             on_ready: Callable[[int, Path], None] | None, magic: bytes) -> None:
+        """Send the pending requests (WINDOW ahead) and take the replies; `pending` shrinks as
+        each PDF is handed over."""
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        def limit(start: float) -> float:
+            end = start + timeout
+            return min(end, deadline) if deadline is not None else end
+
+        if not self._ready:
+            message = self._read(limit(time.monotonic()) if deadline is None else deadline, None)
+            if not message.get("ready"):
+                detail = message.get("detail", "")
+                self._discard()
+                raise ResidentFailed(f"Püsivat LibreOffice'i ei saanud käivitada ({detail}). {INSTALL_UNO}")
+            self._ready = True
+        sent = 0
+        since = time.monotonic()
+        while pending:
+            while sent < min(len(pending), WINDOW):
+                try:
+                    proc.stdin.write((json.dumps(requests[pending[sent]]) + "\n").encode("utf-8"))
+                    proc.stdin.flush()
+                except (BrokenPipeError, ValueError, OSError) as exc:
+                    raise _Crashed(f"kirjutamine: {exc}") from None
+                sent += 1
+            i = pending[0]
+            reply = self._read(limit(since), i)
+            since = time.monotonic()
+            if not reply.get("ok"):
+                if reply.get("crashed"):
+                    raise _Crashed(str(reply.get("error", "")))
+                self._discard()
+                raise ResidentFailed([Problem(f"Püsiv LibreOffice ei teinud sellest failist PDF-i "
+                                              f"({reply.get('error', '')}).", file=files[i])])
+            if not _looks_like_pdf(outs[i], magic):
+                self._discard()
+                raise ResidentFailed([Problem("Püsiva LibreOffice'i PDF on vigane.", file=files[i])])
+            pending.pop(0)
+            sent -= 1
+            if on_ready is not None:
+                on_ready(i, outs[i])
+
+    def _read(self, until: float, current: int | None) -> dict[str, Any]:
+        """The worker's next message; _TimedOut(current) after `until`, _Crashed at its end."""
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
+        fd = proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                raise _TimedOut(current)
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise _Crashed(f"töötaja lõpetas koodiga {proc.wait()}")
+                self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        try:
+            message = json.loads(line)
+        except ValueError:
+            raise _Crashed(f"arusaamatu vastus {line[:200]!r}") from None
+        if not isinstance(message, dict):
+            raise _Crashed(f"arusaamatu vastus {line[:200]!r}")
+        if "fatal" in message:
+            self._discard()
+            raise ResidentFailed(
+                f"Püsivat LibreOffice'i ei saanud käivitada ({message.get('detail', '')}). {INSTALL_UNO}"
+            )
+        return message
+
+
+class ResidentConversion:
+    """A conversion through a resident LibreOffice, with `convert.Conversion`'s interface, so
+    that the build's signing stage takes either: started now, waited for once the Word files
+    are written. Falls back to the batch conversion for what the resident office did not do.
+
+    With `converter` (kept by `watch`) that office is used and left running; otherwise one is
+    started here and stopped when done.
+    """
+
+    def __init__(self, docx_files: list[Path], outdir: Path, *, timeout: float = 180.0,
+                 clock: datetime | None = None, converter: ResidentConverter | None = None) -> None:
+        self.docx_files = [Path(p) for p in docx_files]
+        _check_names(self.docx_files)
+        self.outdir, self.timeout, self.clock = Path(outdir), timeout, clock
+        self.deadline = time.monotonic() + timeout
+        self.missing: list[int] = []  # all files are there when wait() runs
+        self.fell_back: ResidentFailed | None = None
+        self.owned = converter is None
+        self.converter = converter if converter is not None else ResidentConverter()
+        self.converter.start(clock)
+
+    def wait(self, on_ready: Callable[[int, Path], None] | None = None, *,
+             missing_ok: bool = False) -> list[Path]:
+        done: set[int] = set()
+
+        def ready(i: int, pdf: Path) -> None:
+            done.add(i)
+            if on_ready is not None:
+                on_ready(i, pdf)
+
+        try:
+            return self.converter.convert_all(self.docx_files, self.outdir, clock=self.clock,
+                                              timeout=self.timeout, deadline=self.deadline,
+                                              on_ready=ready)
+        except ResidentFailed as exc:
+            self.fell_back = exc
+        finally:
+            if self.owned:
+                self.converter.stop()
+        rest = [i for i in range(len(self.docx_files)) if i not in done]
+        convert_to_pdf([self.docx_files[i] for i in rest], self.outdir, timeout=self.timeout,
+                       clock=self.clock, on_ready=lambda j, pdf: ready(rest[j], pdf))
+        return [self.outdir / (p.stem + PDF.suffix) for p in self.docx_files]
+
+    def cancel(self) -> None:
+        if self.owned:
+            self.converter.kill()
+
+
+def start_conversion(docx_files: list[Path], outdir: Path, *, timeout: float = 180.0,
+                     clock: datetime | None = None, converter: ResidentConverter | None = None
+                     ) -> Conversion | ResidentConversion:
+    """The conversion a build starts before it writes the Word files: through the resident
+    LibreOffice where python3-uno is there (or `converter` is given), else the batch one."""
+    if converter is not None or find_system_python() is not None:
+        try:
+            return ResidentConversion(docx_files, outdir, timeout=timeout, clock=clock, converter=converter)
+        except ResidentFailed:
+            pass
+    return Conversion(docx_files, outdir, timeout=timeout, clock=clock, inputs_ready=False)
