@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from . import pidfile, watchdog
 from .convert import (
@@ -54,6 +54,7 @@ from .convert import (
     _looks_like_pdf,
     _watchdog_env,
     convert_to_pdf,
+    default_workers,
     find_faketime,
     find_soffice,
     kill_process_groups,
@@ -140,88 +141,161 @@ def remove_stale_pipes(folder: Path = PIPE_DIR) -> list[Path]:
     return removed
 
 
+class _Office:
+    """One worker and its LibreOffice: a process group led by a watchdog, a work folder, a pipe."""
+
+    def __init__(self, python: str, soffice: str, faketime: Path | None, clock: datetime | None) -> None:
+        pidfile.remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)  # of killed runs
+        remove_stale_pipes()
+        self.work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
+        work = Path(self.work.name)
+        pidfile.mark(work)
+        me = os.getpid()
+        self.pipe = f"{PIPE_PREFIX}{me}-{pidfile.start_time(me) or 0}-{secrets.token_hex(4)}"
+        env = _child_env(work)  # HOME and TMPDIR in the work folder
+        args = [python, "-I", str(WORKER), soffice, str(work), self.pipe]
+        if faketime is not None:
+            clock_file = work / "clock"
+            clock_file.write_text(_clock_text(clock) + "\n", encoding="ascii")
+            env.update({PRELOAD_VAR: str(faketime), "FAKETIME_TIMESTAMP_FILE": str(clock_file),
+                        "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"})
+            args.append(str(clock_file))
+        self.log = open(work / "worker.log", "wb")
+        self.buffer = b""
+        self.ready = False
+        self.sent: list[int] = []  # the requests (file indices) it has not answered yet
+        self.since = time.monotonic()  # when it last answered (or started)
+        try:
+            # The watchdog leads a new group and starts the worker in it (see watchdog.launch).
+            self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [sys.executable, "-I", "-S", watchdog.__file__, str(me), "launch",
+                 str(TERM_GRACE), str(WATCHDOG_POLL), "--", *args],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                start_new_session=True, env=_watchdog_env(env),
+            )
+        except OSError as exc:
+            self.proc = None
+            self.discard()
+            raise ResidentFailed(f"Püsiva LibreOffice'i käivitamine ebaõnnestus: {exc}") from exc
+
+    @property
+    def group(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def send(self, request: dict[str, Any]) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        try:
+            self.proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
+            self.proc.stdin.flush()
+        except (OSError, ValueError) as exc:
+            raise _Crashed(f"kirjutamine: {exc}") from None
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Read what is there (select said so); the complete messages. _Crashed at its end."""
+        assert self.proc is not None and self.proc.stdout is not None
+        chunk = os.read(self.proc.stdout.fileno(), 65536)
+        if not chunk:
+            raise _Crashed(f"töötaja lõpetas koodiga {self.proc.wait()}")
+        self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b"\n")
+        out = []
+        for line in lines:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                message = None
+            if not isinstance(message, dict):
+                raise _Crashed(f"arusaamatu vastus {line[:200]!r}")
+            if "fatal" in message:
+                raise ResidentFailed(
+                    f"Püsivat LibreOffice'i ei saanud käivitada ({message.get('detail', '')}). {INSTALL_UNO}"
+                )
+            out.append(message)
+        return out
+
+    def quit(self) -> None:
+        """Ask the worker to end LibreOffice; wait at most QUIT_GRACE."""
+        if self.proc is None:
+            return
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(b'{"op": "quit"}\n')
+            self.proc.stdin.close()
+            self.proc.wait(timeout=QUIT_GRACE)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+
+    def discard(self) -> None:
+        """Kill the group, close the pipes, delete the work folder and the UNO pipe."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            kill_process_groups([(proc.pid, proc)])
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
+        self.log.close()
+        self.work.cleanup()
+        for pipe in PIPE_DIR.glob(f"OSL_PIPE_*{self.pipe}"):
+            pipe.unlink(missing_ok=True)
+
+
 class ResidentConverter:
-    """One LibreOffice, started once and kept for many conversions, until `stop()`.
+    """LibreOffice started once and kept for many conversions, until `stop()`: `offices` of
+    them side by side (two convert a directive faster on two cores, as the batch conversion's
+    two processes do; `watch`, converting a file or two at a time, needs one).
 
     `start()` returns at once (LibreOffice starts while the caller goes on); `convert_all`
-    waits for it. After a time-out or a crash the office is gone and the next call starts another.
+    waits for it. After a time-out the offices are gone, after a crash the one that crashed,
+    and the next call starts them again.
     """
 
-    def __init__(self, *, soffice: str | None = None, python: str | None = None) -> None:
+    def __init__(self, *, offices: int = 1, soffice: str | None = None, python: str | None = None) -> None:
+        self.size = max(1, offices)
         self.soffice = soffice or find_soffice()
         self.python = python or find_system_python()
         self.faketime = find_faketime()
-        self.restarts = 0  # offices started after the first (a crash or a time-out before)
-        self._started_once = False
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._work: tempfile.TemporaryDirectory[str] | None = None
-        self._log: IO[bytes] | None = None
-        self._pipe = ""
-        self._buffer = b""
-        self._ready = False
+        self.restarts = 0  # offices started again after a crash or a time-out
+        self._started = 0
+        self._offices: list[_Office] = []
 
     # --- life cycle -----------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        return any(o.proc is not None and o.proc.poll() is None for o in self._offices)
+
+    @property
+    def groups(self) -> list[int]:
+        """The process groups of the offices (for tests: each must be gone after `stop()`)."""
+        return [g for g in (o.group for o in self._offices) if g is not None]
+
+    @property
+    def work_folders(self) -> list[Path]:
+        return [Path(o.work.name) for o in self._offices]
 
     def start(self, clock: datetime | None = None) -> None:
-        """Start the worker and its LibreOffice, unless they run already."""
-        if self._proc is not None:
-            return
+        """Start the workers and their LibreOffice, unless they run already."""
         if self.python is None:
             raise ResidentFailed(f"Süsteemset Pythonit python3-uno jaoks ei leitud. {INSTALL_UNO}")
         if self.soffice is None:
             raise ResidentFailed("LibreOffice'i (soffice) ei leitud.")
-        pidfile.remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)  # of killed runs
-        remove_stale_pipes()
-        self._work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
-        work = Path(self._work.name)
-        pidfile.mark(work)
-        me = os.getpid()
-        self._pipe = f"{PIPE_PREFIX}{me}-{pidfile.start_time(me) or 0}-{secrets.token_hex(4)}"
-        env = _child_env(work)  # HOME and TMPDIR in the work folder
-        args = [self.python, "-I", str(WORKER), self.soffice, str(work), self._pipe]
-        if self.faketime is not None:
-            clock_file = work / "clock"
-            clock_file.write_text(_clock_text(clock) + "\n", encoding="ascii")
-            env.update({PRELOAD_VAR: str(self.faketime), "FAKETIME_TIMESTAMP_FILE": str(clock_file),
-                        "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"})
-            args.append(str(clock_file))
-        self._log = open(work / "worker.log", "wb")
-        try:
-            # The watchdog leads a new group and starts the worker in it (see watchdog.launch).
-            self._proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", watchdog.__file__, str(me), "launch",
-                 str(TERM_GRACE), str(WATCHDOG_POLL), "--", *args],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                start_new_session=True, env=_watchdog_env(env),
-            )
-        except OSError as exc:
-            self._discard()
-            raise ResidentFailed(f"Püsiva LibreOffice'i käivitamine ebaõnnestus: {exc}") from exc
-        if self._started_once:
-            self.restarts += 1
-        self._started_once = True
-        self._buffer, self._ready = b"", False
+        while len(self._offices) < self.size:
+            self._offices.append(_Office(self.python, self.soffice, self.faketime, clock))
+            if self._started >= self.size:
+                self.restarts += 1
+            self._started += 1
 
     def stop(self) -> None:
-        """End LibreOffice (cleanly if it answers within QUIT_GRACE) and remove its folder."""
-        proc = self._proc
-        if proc is None:
-            return
-        try:
-            assert proc.stdin is not None
-            proc.stdin.write(b'{"op": "quit"}\n')
-            proc.stdin.close()
-            proc.wait(timeout=QUIT_GRACE)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            pass
+        """End LibreOffice (cleanly if it answers within QUIT_GRACE) and remove its folders."""
+        for office in self._offices:
+            office.quit()  # all asked first: they end side by side
         self._discard()
 
     def kill(self) -> None:
-        """End LibreOffice at once and remove its folder."""
+        """End LibreOffice at once and remove its folders."""
         self._discard()
 
     def __enter__(self) -> ResidentConverter:
@@ -231,28 +305,10 @@ class ResidentConverter:
                  tb: TracebackType | None) -> None:
         self.stop()
 
-    def _discard(self) -> None:
-        """Kill the group, close the pipes, delete the work folder and the UNO pipe."""
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            kill_process_groups([(proc.pid, proc)])
-            for stream in (proc.stdin, proc.stdout):
-                try:
-                    if stream is not None:
-                        stream.close()
-                except OSError:
-                    pass
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-        if self._work is not None:
-            self._work.cleanup()
-            self._work = None
-        if self._pipe:
-            for pipe in PIPE_DIR.glob(f"OSL_PIPE_*{self._pipe}"):
-                pipe.unlink(missing_ok=True)
-            self._pipe = ""
-        self._buffer, self._ready = b"", False
+    def _discard(self, office: _Office | None = None) -> None:
+        for o in [office] if office is not None else list(self._offices):
+            o.discard()
+            self._offices.remove(o)
 
     # --- conversion -----------------------------------------------------------------------
 
@@ -276,14 +332,15 @@ class ResidentConverter:
         target: Target = PDF,
         names: Sequence[str] | None = None,
     ) -> list[Path]:
-        """Convert every file into `outdir` (`<stem>.pdf`, or `names`), starting the office if
-        needed; `on_ready(i, path)` as each is done. The PDFs in input order.
+        """Convert every file into `outdir` (`<stem>.pdf`, or `names`), starting the offices if
+        needed; `on_ready(i, path)` as each is done (in the order they finish). The paths in
+        input order.
 
         Each document gets `timeout` seconds (the first also the office's start), all of them
         together at most until `deadline` (time.monotonic()). With `clock` (UTC) and libfaketime,
         LibreOffice's wall clock is `clock` while it converts them.
         Raises ConversionError on a time-out, ResidentFailed when the batch conversion should
-        take over (from the first file `on_ready` has not had).
+        do the files `on_ready` has not had.
         """
         files = [Path(p) for p in docx_files]
         outdir = Path(outdir)
@@ -296,106 +353,87 @@ class ResidentConverter:
              "options": options, "clock": _clock_text(clock) if clock is not None else None}
             for p, o in zip(files, outs, strict=True)
         ]
-        pending = list(range(len(files)))
+        todo = list(range(len(files)))  # not yet sent to an office
+        left = len(files)
         crashes = 0
-        while pending:
-            self.start(clock)
-            try:
-                self._run(requests, pending, outs, files, timeout, deadline, on_ready, target.magic)
-            except _Crashed as exc:
-                self._discard()
-                crashes += 1
-                if crashes > 1:  # restarted once already
-                    raise ResidentFailed(
-                        f"Püsiv LibreOffice lõpetas ootamatult kaks korda järjest ({exc})."
-                    ) from None
-            except _TimedOut as exc:
-                self._discard()
-                for i in pending:
-                    Path(str(outs[i]) + ".part").unlink(missing_ok=True)
-                problems = [Problem(timeout_message(timeout))]
-                if exc.current is not None:
-                    problems.append(Problem("LibreOffice jäi selle faili teisendamisel seisma.",
-                                            file=files[exc.current]))
-                raise ConversionError(problems) from None
-            except BaseException:
-                self._discard()  # an error in on_ready: replies unread, the office is out of step
-                raise
-        return outs
+        for office in list(self._offices):  # one that ended while idle is started again
+            if office.proc is None or office.proc.poll() is not None:
+                self._discard(office)
+        self.start(clock)
+        started = time.monotonic()
+        for office in self._offices:
+            office.sent, office.since = [], started
 
-    def _run(self, requests: list[dict[str, Any]], pending: list[int], outs: list[Path],
-             files: list[Path], timeout: float, deadline: float | None,
-             on_ready: Callable[[int, Path], None] | None, magic: bytes) -> None:
-        """Send the pending requests (WINDOW ahead) and take the replies; `pending` shrinks as
-        each PDF is handed over."""
-        proc = self._proc
-        assert proc is not None and proc.stdin is not None
-        def limit(start: float) -> float:
-            end = start + timeout
+        def crashed(office: _Office, why: _Crashed) -> None:
+            nonlocal crashes
+            crashes += 1
+            todo[:0] = office.sent  # its unanswered files go first, to whichever office is free
+            self._discard(office)
+            if crashes > 1:
+                raise ResidentFailed(f"Püsiv LibreOffice lõpetas ootamatult kaks korda ({why}).")
+            self.start(clock)  # once only: a crash that one document causes comes again
+
+        def until(o: _Office) -> float:
+            if not o.ready and deadline is not None:
+                return deadline  # the start counts against the whole conversion
+            end = o.since + timeout
             return min(end, deadline) if deadline is not None else end
 
-        if not self._ready:
-            message = self._read(limit(time.monotonic()) if deadline is None else deadline, None)
-            if not message.get("ready"):
-                detail = message.get("detail", "")
-                self._discard()
-                raise ResidentFailed(f"Püsivat LibreOffice'i ei saanud käivitada ({detail}). {INSTALL_UNO}")
-            self._ready = True
-        sent = 0
-        since = time.monotonic()
-        while pending:
-            while sent < min(len(pending), WINDOW):
-                try:
-                    proc.stdin.write((json.dumps(requests[pending[sent]]) + "\n").encode("utf-8"))
-                    proc.stdin.flush()
-                except (BrokenPipeError, ValueError, OSError) as exc:
-                    raise _Crashed(f"kirjutamine: {exc}") from None
-                sent += 1
-            i = pending[0]
-            reply = self._read(limit(since), i)
-            since = time.monotonic()
-            if not reply.get("ok"):
-                if reply.get("crashed"):
-                    raise _Crashed(str(reply.get("error", "")))
-                self._discard()
-                raise ResidentFailed([Problem(f"Püsiv LibreOffice ei teinud sellest failist PDF-i "
-                                              f"({reply.get('error', '')}).", file=files[i])])
-            if not _looks_like_pdf(outs[i], magic):
-                self._discard()
-                raise ResidentFailed([Problem("Püsiva LibreOffice'i PDF on vigane.", file=files[i])])
-            pending.pop(0)
-            sent -= 1
-            if on_ready is not None:
-                on_ready(i, outs[i])
-
-    def _read(self, until: float, current: int | None) -> dict[str, Any]:
-        """The worker's next message; _TimedOut(current) after `until`, _Crashed at its end."""
-        proc = self._proc
-        assert proc is not None and proc.stdout is not None
-        fd = proc.stdout.fileno()
-        while b"\n" not in self._buffer:
-            remaining = until - time.monotonic()
-            if remaining <= 0:
-                raise _TimedOut(current)
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    raise _Crashed(f"töötaja lõpetas koodiga {proc.wait()}")
-                self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
         try:
-            message = json.loads(line)
-        except ValueError:
-            raise _Crashed(f"arusaamatu vastus {line[:200]!r}") from None
-        if not isinstance(message, dict):
-            raise _Crashed(f"arusaamatu vastus {line[:200]!r}")
-        if "fatal" in message:
+            while left:
+                for office in list(self._offices):  # each office WINDOW requests ahead
+                    try:
+                        while office.ready and todo and len(office.sent) < WINDOW:
+                            office.sent.append(todo.pop(0))
+                            office.send(requests[office.sent[-1]])
+                    except _Crashed as exc:
+                        crashed(office, exc)
+                busy = [o for o in self._offices if o.sent or not o.ready]
+                first = min(busy, key=until)
+                remaining = until(first) - time.monotonic()
+                if remaining <= 0:
+                    raise _TimedOut(first.sent[0] if first.sent else None)
+                fds = {o.proc.stdout.fileno(): o for o in busy if o.proc and o.proc.stdout}
+                readable, _, _ = select.select(list(fds), [], [], remaining)
+                for fd in readable:
+                    office = fds[fd]
+                    try:
+                        for message in office.messages():
+                            office.since = time.monotonic()
+                            if message.get("ready"):
+                                office.ready = True
+                                continue
+                            i = office.sent[0]
+                            if not message.get("ok"):
+                                if message.get("crashed"):
+                                    raise _Crashed(str(message.get("error", "")))
+                                raise ResidentFailed([Problem(
+                                    f"Püsiv LibreOffice ei teinud sellest failist PDF-i "
+                                    f"({message.get('error', '')}).", file=files[i])])
+                            office.sent.pop(0)
+                            if not _looks_like_pdf(outs[i], target.magic):
+                                raise ResidentFailed([Problem("Püsiva LibreOffice'i PDF on vigane.",
+                                                              file=files[i])])
+                            left -= 1
+                            if on_ready is not None:
+                                on_ready(i, outs[i])
+                    except _Crashed as exc:
+                        crashed(office, exc)
+                        break  # the offices changed: select again
+        except _TimedOut as exc:
             self._discard()
-            raise ResidentFailed(
-                f"Püsivat LibreOffice'i ei saanud käivitada ({message.get('detail', '')}). {INSTALL_UNO}"
-            )
-        return message
+            for o in outs:
+                Path(str(o) + ".part").unlink(missing_ok=True)
+            problems = [Problem(timeout_message(timeout))]
+            if exc.current is not None:
+                problems.append(Problem("LibreOffice jäi selle faili teisendamisel seisma.",
+                                        file=files[exc.current]))
+            raise ConversionError(problems) from None
+        except BaseException:
+            # ResidentFailed, or an error in on_ready: replies unread, the offices out of step
+            self._discard()
+            raise
+        return outs
 
 
 class ResidentConversion:
@@ -416,7 +454,8 @@ class ResidentConversion:
         self.missing: list[int] = []  # all files are there when wait() runs
         self.fell_back: ResidentFailed | None = None
         self.owned = converter is None
-        self.converter = converter if converter is not None else ResidentConverter()
+        self.converter = (converter if converter is not None
+                          else ResidentConverter(offices=default_workers(len(self.docx_files))))
         self.converter.start(clock)
 
     def wait(self, on_ready: Callable[[int, Path], None] | None = None, *,
