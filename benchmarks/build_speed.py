@@ -84,43 +84,44 @@ def baseline(project: Path, work: Path) -> float:
 
 
 def conversions(tmp: Path, runs: int) -> dict[str, list[float]]:
-    """The 12 Word files of 2026-01 → PDF: batch, resident (cold, warm, warm without
-    libfaketime), interleaved run by run so that the machine's load hits all alike."""
+    """The 12 Word files of 2026-01 → PDF: batch, resident (cold; warm with one and with two
+    offices; warm without libfaketime), interleaved run by run so that the machine's load hits
+    all alike."""
     from datetime import datetime
 
-    from kaskkiri_builder.convert import FAKETIME_VAR, convert_to_pdf
+    from kaskkiri_builder.convert import FAKETIME_VAR, convert_to_pdf, default_workers
     from kaskkiri_builder.resident import ResidentConverter
 
     files = sorted((ROOT / "arhiiv/2026-01/kinnitatud").glob("*.docx"))
     clock = datetime(2026, 1, 15, 12, 0)
-    times: dict[str, list[float]] = {k: [] for k in ("batch", "cold", "warm", "warm-nofake")}
+    times: dict[str, list[float]] = {k: [] for k in ("batch", "cold", "warm1", "warm2", "nofake")}
 
     def timed(key: str, work: Callable[[], object]) -> None:
         start = time.perf_counter()
         work()
         times[key].append(time.perf_counter() - start)
 
-    def cold() -> None:
-        with ResidentConverter() as c:
+    def cold() -> None:  # what one build pays (it overlaps the start with writing Word files)
+        with ResidentConverter(offices=default_workers(len(files))) as c:
             c.start(clock)
             c.convert_all(files, tmp / "cold", clock=clock)
 
     saved = os.environ.get(FAKETIME_VAR)
     os.environ[FAKETIME_VAR] = ""
-    nofake = ResidentConverter()  # reads KASKKIRI_FAKETIME once, as it starts
+    nofake = ResidentConverter()  # reads KASKKIRI_FAKETIME once, as it is made
     if saved is None:
         del os.environ[FAKETIME_VAR]
     else:
         os.environ[FAKETIME_VAR] = saved
-    with ResidentConverter() as warm, nofake:
-        warm.convert_all(files, tmp / "warm", clock=clock)  # start-up and first use: not timed
-        nofake.convert_all(files, tmp / "nofake", clock=clock)
+    with ResidentConverter() as warm1, ResidentConverter(offices=2) as warm2, nofake:
+        for c, key in ((warm1, "warm1"), (warm2, "warm2"), (nofake, "nofake")):
+            c.convert_all(files, tmp / key, clock=clock)  # start-up and first use: not timed
         for _ in range(runs):
             timed("batch", lambda: convert_to_pdf(files, tmp / "batch", clock=clock))
             timed("cold", cold)
-            timed("warm", lambda: warm.convert_all(files, tmp / "warm", clock=clock))
-            timed("warm-nofake", lambda: nofake.convert_all(files, tmp / "nofake", clock=clock))
-        assert warm.restarts == 0 and nofake.restarts == 0
+            for c, key in ((warm1, "warm1"), (warm2, "warm2"), (nofake, "nofake")):
+                timed(key, lambda c=c, key=key: c.convert_all(files, tmp / key, clock=clock))
+        assert warm1.restarts == warm2.restarts == nofake.restarts == 0
     return times
 
 
@@ -150,14 +151,15 @@ def main() -> None:
                 batch_fulls.append(full_build(project, {"KASKKIRI_SYSTEM_PYTHON": ""}))
             bases = [baseline(project, Path(tmp) / "baseline") for _ in range(args.baseline_runs)]
     n = len(sorted((ROOT / "arhiiv/2026-01/kinnitatud").glob("*.docx")))
-    b, c, w, nf = (statistics.median(conv[k]) for k in ("batch", "cold", "warm", "warm-nofake"))
+    b, c, w1, w2, nf = (statistics.median(conv[k]) for k in ("batch", "cold", "warm1", "warm2", "nofake"))
     print(_line(f"convert {n} files, batch (2 processes):", conv["batch"]))
-    print(_line("convert, resident started + used + stopped:", conv["cold"]))
-    print(_line("convert, resident already running (watch):", conv["warm"]))
-    print(_line("  the same without libfaketime:", conv["warm-nofake"]))
-    print(f"ratio batch / resident cold: {b / c:.2f}x; batch / resident warm: {b / w:.1f}x; "
-          f"resident warm {1000 * w / n:.0f} ms a file; libfaketime's clock file costs "
-          f"{1000 * (w - nf) / n:+.0f} ms a file")
+    print(_line("resident, 2 offices started+used+stopped:", conv["cold"]))
+    print(_line("resident, 1 office already running:", conv["warm1"]))
+    print(_line("resident, 2 offices already running:", conv["warm2"]))
+    print(_line("resident, 1 office, without libfaketime:", conv["nofake"]))
+    print(f"ratio batch / resident cold: {b / c:.2f}x; batch / resident warm: {b / w1:.1f}x (1 office), "
+          f"{b / w2:.1f}x (2); resident warm {1000 * w1 / n:.0f} ms a file; libfaketime's clock file "
+          f"costs {1000 * (w1 - nf) / n:+.0f} ms a file")
     if args.only_conversion:
         return
     f, fb, bl = statistics.median(fulls), statistics.median(batch_fulls), statistics.median(bases)

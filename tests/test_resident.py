@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from datetime import datetime
@@ -25,7 +26,7 @@ from kaskkiri_builder.resident import (
     ResidentConversion,
     ResidentConverter,
     ResidentFailed,
-    remove_stale_pipes,
+    office_ipc_pipe,
 )
 from kaskkiri_builder.watchdog import group_alive
 from toolkit import ROOT, libreoffice_timeout
@@ -108,10 +109,11 @@ def test_nothing_is_left_after_stop(converted):
     assert not [g for g in converted["groups"] if group_alive(g)]
     assert not [w for w in converted["work"] if w.exists()]
     assert not our_pipes(os.getpid())
+    assert not [w for w in converted["work"] if office_ipc_pipe(w / "profile").exists()]
 
 
 @pytest.mark.libreoffice
-def test_killed_parent_takes_the_office_with_it(tmp_path):
+def test_killed_parent_takes_the_office_with_it(tmp_path, monkeypatch):
     temp = tmp_path / "temp"  # the work folders of this test only
     temp.mkdir()
     docx = example_word_files(tmp_path / "docx")[0]
@@ -135,11 +137,13 @@ def test_killed_parent_takes_the_office_with_it(tmp_path):
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     assert wait_until(lambda: not group_alive(group)), "LibreOffice outlived the killed kaskkiri"
-    # What SIGKILL leaves (the folder, the UNO pipe) the next run removes.
+    # What SIGKILL leaves (the folder, the pipes) the next run removes.
     assert work.exists()
-    assert pidfile.remove_stale(temp, WORK_PREFIX) == [work]
-    remove_stale_pipes()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    resident.remove_stale()
+    assert not work.exists()
     assert not our_pipes(parent.pid)
+    assert not office_ipc_pipe(work / "profile").exists()
 
 
 @pytest.mark.libreoffice

@@ -26,6 +26,7 @@ another name and renamed once whole).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -72,8 +73,6 @@ PRELOAD_VAR = "KASKKIRI_UNO_PRELOAD"
 #: TMPDIR says (sal/osl/unx/pipe.cxx). Ours are named kaskkiri-uno-<pid>-<start time>-<random>.
 PIPE_DIR = Path("/tmp")
 PIPE_PREFIX = "kaskkiri-uno-"
-#: Seconds the worker gets to end LibreOffice cleanly before the group is killed.
-QUIT_GRACE = 3.0
 #: Requests sent ahead of the replies: LibreOffice opens the next file while kaskkiri handles
 #: the last PDF, and a hung document never leaves a write to the worker blocked.
 WINDOW = 2
@@ -113,6 +112,22 @@ def _clock_text(clock: datetime | None) -> str:
     return clock.strftime("%Y-%m-%d %H:%M:%S") if clock is not None else "+0"
 
 
+def office_ipc_pipe(profile: Path) -> Path:
+    """The pipe LibreOffice makes for its single-instance IPC, which a killed office leaves:
+    /tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<the MD5 of the profile's URL in UTF-16LE, each byte in
+    hex without a leading zero> (desktop/source/app/officeipcthread.cxx)."""
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
+    return PIPE_DIR / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}"
+
+
+def remove_stale() -> None:
+    """Remove what killed runs left: their work folders with the offices' IPC pipes, and our
+    UNO pipes whose owner has ended."""
+    for folder in pidfile.remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX):
+        office_ipc_pipe(folder / "profile").unlink(missing_ok=True)
+    remove_stale_pipes()
+
+
 def remove_stale_pipes(folder: Path = PIPE_DIR) -> list[Path]:
     """Remove the UNO pipes of ours whose owner process has ended; the ones removed."""
     removed: list[Path] = []
@@ -145,8 +160,7 @@ class _Office:
     """One worker and its LibreOffice: a process group led by a watchdog, a work folder, a pipe."""
 
     def __init__(self, python: str, soffice: str, faketime: Path | None, clock: datetime | None) -> None:
-        pidfile.remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX)  # of killed runs
-        remove_stale_pipes()
+        remove_stale()  # of killed runs
         self.work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
         work = Path(self.work.name)
         pidfile.mark(work)
@@ -213,18 +227,6 @@ class _Office:
             out.append(message)
         return out
 
-    def quit(self) -> None:
-        """Ask the worker to end LibreOffice; wait at most QUIT_GRACE."""
-        if self.proc is None:
-            return
-        try:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(b'{"op": "quit"}\n')
-            self.proc.stdin.close()
-            self.proc.wait(timeout=QUIT_GRACE)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            pass
-
     def discard(self) -> None:
         """Kill the group, close the pipes, delete the work folder and the UNO pipe."""
         proc, self.proc = self.proc, None
@@ -237,6 +239,7 @@ class _Office:
                 except OSError:
                     pass
         self.log.close()
+        office_ipc_pipe(Path(self.work.name) / "profile").unlink(missing_ok=True)
         self.work.cleanup()
         for pipe in PIPE_DIR.glob(f"OSL_PIPE_*{self.pipe}"):
             pipe.unlink(missing_ok=True)
@@ -289,14 +292,14 @@ class ResidentConverter:
             self._started += 1
 
     def stop(self) -> None:
-        """End LibreOffice (cleanly if it answers within QUIT_GRACE) and remove its folders."""
-        for office in self._offices:
-            office.quit()  # all asked first: they end side by side
+        """End LibreOffice and remove its folders and pipes.
+
+        By SIGTERM to the group: asking LibreOffice to quit through UNO takes ~0.9 s, SIGTERM
+        ~0.1 s, and the profile is thrown away anyway (what SIGTERM leaves, the IPC pipe, is
+        removed here)."""
         self._discard()
 
-    def kill(self) -> None:
-        """End LibreOffice at once and remove its folders."""
-        self._discard()
+    kill = stop
 
     def __enter__(self) -> ResidentConverter:
         return self
