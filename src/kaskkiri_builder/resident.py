@@ -159,7 +159,8 @@ def remove_stale_pipes(folder: Path = PIPE_DIR) -> list[Path]:
 class _Office:
     """One worker and its LibreOffice: a process group led by a watchdog, a work folder, a pipe."""
 
-    def __init__(self, python: str, soffice: str, faketime: Path | None, clock: datetime | None) -> None:
+    def __init__(self, python: str, soffice: str, faketime: Path | None, clock: datetime | None,
+                 warm_up: bool) -> None:
         remove_stale()  # of killed runs
         self.work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
         work = Path(self.work.name)
@@ -174,6 +175,8 @@ class _Office:
             env.update({PRELOAD_VAR: str(faketime), "FAKETIME_TIMESTAMP_FILE": str(clock_file),
                         "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1", "TZ": "UTC"})
             args.append(str(clock_file))
+        if warm_up:
+            args.append("--warm-up")
         self.log = open(work / "worker.log", "wb")
         self.buffer = b""
         self.ready = False
@@ -251,12 +254,16 @@ class ResidentConverter:
     two processes do; `watch`, converting a file or two at a time, needs one).
 
     `start()` returns at once (LibreOffice starts while the caller goes on); `convert_all`
-    waits for it. After a time-out the offices are gone, after a crash the one that crashed,
-    and the next call starts them again.
+    waits for it. With `warm_up`, each office converts a tiny Word file as soon as it runs, so
+    that the first real one does not wait for the import filter, Writer and the fonts to load.
+    After a time-out the offices are gone, after a crash the one that crashed, and the next call
+    starts them again.
     """
 
-    def __init__(self, *, offices: int = 1, soffice: str | None = None, python: str | None = None) -> None:
+    def __init__(self, *, offices: int = 1, soffice: str | None = None, python: str | None = None,
+                 warm_up: bool = True) -> None:
         self.size = max(1, offices)
+        self.warm_up = warm_up
         self.soffice = soffice or find_soffice()
         self.python = python or find_system_python()
         self.faketime = find_faketime()
@@ -286,7 +293,7 @@ class ResidentConverter:
         if self.soffice is None:
             raise ResidentFailed("LibreOffice'i (soffice) ei leitud.")
         while len(self._offices) < self.size:
-            self._offices.append(_Office(self.python, self.soffice, self.faketime, clock))
+            self._offices.append(_Office(self.python, self.soffice, self.faketime, clock, self.warm_up))
             if self._started >= self.size:
                 self.restarts += 1
             self._started += 1

@@ -4,7 +4,7 @@
 python3-uno (`import uno`) exists only for the system Python. So it imports nothing but the
 standard library and uno. Started as
 
-    python3 -I uno_worker.py <soffice> <work folder> <pipe name> [<clock file>]
+    python3 -I uno_worker.py <soffice> <work folder> <pipe name> [<clock file>] [--warm-up]
 
 inside a process group that kaskkiri's watchdog leads (see resident.py), it starts LibreOffice
 listening on a UNO pipe, connects, and then converts one document per request. It talks to
@@ -55,6 +55,49 @@ def _write_clock(path: str | None, clock: str | None) -> None:
     os.replace(tmp, path)  # libfaketime never reads half a line
 
 
+#: The smallest Word file: converting it once, while kaskkiri still writes the real ones, loads
+#: what the first real conversion would otherwise wait for (the Word import filter, Writer, the
+#: PDF export and its fonts).
+_WARM_DOCX = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+        'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="'
+        'application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="word/document.xml"/></Relationships>'),
+    "word/document.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats'
+        '.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Käskkiri</w:t></w:r></w:p>'
+        '</w:body></w:document>'),
+}
+
+
+def _warm_up(desktop: Any, prop: Any, uno: Any, work: str, load_args: tuple[Any, ...]) -> None:
+    """Convert a tiny Word file once and delete it; failing here is not an error."""
+    import zipfile
+
+    src, out = os.path.join(work, "warm.docx"), os.path.join(work, "warm.pdf")
+    try:
+        with zipfile.ZipFile(src, "w") as z:
+            for name, text in _WARM_DOCX.items():
+                z.writestr(name, text)
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, load_args)
+        try:
+            doc.storeToURL(uno.systemPathToFileUrl(out), (prop("FilterName", "writer_pdf_Export"),))
+        finally:
+            doc.close(True)
+    except Exception:
+        pass
+    for path in (src, out):
+        if os.path.exists(path):
+            os.unlink(path)
+
+
 def _start_office(soffice: str, work: str, pipe: str) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     preload = env.pop(PRELOAD_VAR, None)
@@ -81,8 +124,9 @@ def main(argv: list[str]) -> int:
     except ImportError as exc:
         _reply(out, {"fatal": "uno", "detail": str(exc)})
         return 3
-    soffice, work, pipe = argv[0], argv[1], argv[2]
-    clock_file = argv[3] if len(argv) > 3 else None
+    args = [a for a in argv if not a.startswith("--")]
+    soffice, work, pipe = args[0], args[1], args[2]
+    clock_file = args[3] if len(args) > 3 else None
 
     def prop(name: str, value: object) -> Any:
         return PropertyValue(Name=name, Value=value)
@@ -109,6 +153,8 @@ def main(argv: list[str]) -> int:
 
     load_args = (prop("Referer", "private:OpenEvent"), prop("ReadOnly", True),
                  prop("OpenNewView", True), prop("Hidden", True), prop("Silent", True))
+    if "--warm-up" in argv:  # requests wait in the pipe meanwhile
+        _warm_up(desktop, prop, uno, work, load_args)
     for line in sys.stdin:
         request = json.loads(line)
         if request.get("op") != "convert":
