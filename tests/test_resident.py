@@ -29,7 +29,7 @@ from kaskkiri_builder.resident import (
     office_ipc_pipe,
 )
 from kaskkiri_builder.watchdog import group_alive
-from toolkit import ROOT, libreoffice_timeout
+from toolkit import DRAFT, ROOT, cli, copy_example, libreoffice_timeout
 
 CLOCK = datetime(2026, 1, 15, 12, 0)
 OTHER_CLOCK = datetime(2026, 3, 2, 12, 0)
@@ -162,6 +162,28 @@ def test_without_python3_uno_the_batch_conversion_does_it(converted, tmp_path, m
     assert not conversion.converter.running
 
 
+@pytest.mark.libreoffice
+def test_the_build_converts_through_it(tmp_path):
+    project = copy_example(tmp_path / "projekt")
+    started = tmp_path / "started"
+    python = tmp_path / "python3"  # the system Python, noting the scripts it runs
+    python.write_text(f'#!/bin/sh\necho "$2" >> {started}\nexec {resident.SYSTEM_PYTHON} "$@"\n')
+    python.chmod(0o755)
+    cli(project, "build", DRAFT, env={resident.SYSTEM_PYTHON_VAR: str(python)})
+    workers = started.read_text().split()
+    assert workers and set(workers) == {str(resident.WORKER)}
+    # The batch conversion of the build's Word files at the build's date gives its PDFs.
+    out = project / "output" / DRAFT
+    word = sorted(out.glob("*.docx"))
+    created = PdfReader(out / f"{word[0].stem}.pdf").metadata["/CreationDate"]
+    clock = datetime.strptime(created[2:16], "%Y%m%d%H%M%S")
+    for pdf in convert_to_pdf(word, tmp_path / "batch", clock=clock if find_faketime() else None):
+        if find_faketime() is not None:
+            assert pdf.read_bytes() == (out / pdf.name).read_bytes(), pdf.name
+        else:
+            assert (out / pdf.name).exists()
+
+
 def test_an_empty_setting_turns_it_off(monkeypatch):
     monkeypatch.setenv(resident.SYSTEM_PYTHON_VAR, "")
     assert resident.find_system_python() is None
@@ -254,3 +276,17 @@ def test_a_worker_without_uno_is_reported_for_the_fallback(tmp_path, docx):
     with pytest.raises(ResidentFailed) as caught:
         ResidentConverter(python=no_uno).convert(docx, tmp_path / "lisa.pdf")
     assert "python3-uno" in str(caught.value) and "No module named" in str(caught.value)
+
+
+def test_a_document_it_cannot_convert_is_named_for_the_fallback(tmp_path, docx):
+    refuses = stand_in(tmp_path / "refuses", """
+        print(json.dumps({"ready": True}), flush=True)
+        sys.stdin.readline()
+        print(json.dumps({"ok": False, "error": "IOException: ", "crashed": False}), flush=True)
+        time.sleep(1000)
+    """)
+    converter = ResidentConverter(python=refuses)
+    with pytest.raises(ResidentFailed) as caught:
+        converter.convert(docx, tmp_path / "lisa.pdf")
+    assert caught.value.problems[0].file == docx and "IOException" in str(caught.value)
+    assert converter.restarts == 0 and not converter.running
