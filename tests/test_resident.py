@@ -138,12 +138,12 @@ def test_killed_parent_takes_the_office_with_it(tmp_path, monkeypatch):
     parent.wait()
     assert wait_until(lambda: not group_alive(group)), "LibreOffice outlived the killed kaskkiri"
     # What SIGKILL leaves (the folder, the pipes) the next run removes.
-    assert work.exists()
+    assert work.exists() and office_ipc_pipe(work / "o0" / "profile").exists()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     resident.remove_stale()
     assert not work.exists()
     assert not our_pipes(parent.pid)
-    assert not office_ipc_pipe(work / "profile").exists()
+    assert not office_ipc_pipe(work / "o0" / "profile").exists()
 
 
 @pytest.mark.libreoffice

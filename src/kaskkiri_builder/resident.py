@@ -121,10 +121,14 @@ def office_ipc_pipe(profile: Path) -> Path:
 
 
 def remove_stale() -> None:
-    """Remove what killed runs left: their work folders with the offices' IPC pipes, and our
-    UNO pipes whose owner has ended."""
-    for folder in pidfile.remove_stale(Path(tempfile.gettempdir()), WORK_PREFIX):
-        office_ipc_pipe(folder / "profile").unlink(missing_ok=True)
+    """Remove what killed runs left: their work folders and the IPC pipes of the offices whose
+    profiles were there (the batch conversion's too), and our UNO pipes whose owner has ended."""
+    temp = Path(tempfile.gettempdir())
+    for folder in temp.glob(f"{WORK_PREFIX}*"):
+        if folder.is_dir() and not folder.is_symlink() and pidfile.owner_gone(folder):
+            for profile in folder.glob("*/profile"):
+                office_ipc_pipe(profile).unlink(missing_ok=True)
+    pidfile.remove_stale(temp, WORK_PREFIX)
     remove_stale_pipes()
 
 
@@ -157,14 +161,13 @@ def remove_stale_pipes(folder: Path = PIPE_DIR) -> list[Path]:
 
 
 class _Office:
-    """One worker and its LibreOffice: a process group led by a watchdog, a work folder, a pipe."""
+    """One worker and its LibreOffice: a process group led by a watchdog, a folder (in the
+    converter's work folder: the profile, the logs, the clock file), a UNO pipe."""
 
-    def __init__(self, python: str, soffice: str, faketime: Path | None, clock: datetime | None,
-                 warm_up: bool) -> None:
-        remove_stale()  # of killed runs
-        self.work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
-        work = Path(self.work.name)
-        pidfile.mark(work)
+    def __init__(self, work: Path, python: str, soffice: str, faketime: Path | None,
+                 clock: datetime | None, warm_up: bool) -> None:
+        self.work = work
+        work.mkdir()
         me = os.getpid()
         self.pipe = f"{PIPE_PREFIX}{me}-{pidfile.start_time(me) or 0}-{secrets.token_hex(4)}"
         env = _child_env(work)  # HOME and TMPDIR in the work folder
@@ -231,7 +234,7 @@ class _Office:
         return out
 
     def discard(self) -> None:
-        """Kill the group, close the pipes, delete the work folder and the UNO pipe."""
+        """Kill the group, close the pipes, delete its folder and LibreOffice's pipes."""
         proc, self.proc = self.proc, None
         if proc is not None:
             kill_process_groups([(proc.pid, proc)])
@@ -242,8 +245,8 @@ class _Office:
                 except OSError:
                     pass
         self.log.close()
-        office_ipc_pipe(Path(self.work.name) / "profile").unlink(missing_ok=True)
-        self.work.cleanup()
+        office_ipc_pipe(self.work / "profile").unlink(missing_ok=True)
+        shutil.rmtree(self.work, ignore_errors=True)
         for pipe in PIPE_DIR.glob(f"OSL_PIPE_*{self.pipe}"):
             pipe.unlink(missing_ok=True)
 
@@ -270,6 +273,8 @@ class ResidentConverter:
         self.restarts = 0  # offices started again after a crash or a time-out
         self._started = 0
         self._offices: list[_Office] = []
+        #: One work folder (convert.WORK_PREFIX) for all offices, as the batch conversion has.
+        self._work: tempfile.TemporaryDirectory[str] | None = None
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -284,7 +289,7 @@ class ResidentConverter:
 
     @property
     def work_folders(self) -> list[Path]:
-        return [Path(o.work.name) for o in self._offices]
+        return [o.work for o in self._offices]
 
     def start(self, clock: datetime | None = None) -> None:
         """Start the workers and their LibreOffice, unless they run already."""
@@ -292,8 +297,14 @@ class ResidentConverter:
             raise ResidentFailed(f"Süsteemset Pythonit python3-uno jaoks ei leitud. {INSTALL_UNO}")
         if self.soffice is None:
             raise ResidentFailed("LibreOffice'i (soffice) ei leitud.")
+        if self._work is None:
+            remove_stale()  # what killed runs left
+            self._work = tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
+            pidfile.mark(Path(self._work.name))
         while len(self._offices) < self.size:
-            self._offices.append(_Office(self.python, self.soffice, self.faketime, clock, self.warm_up))
+            work = Path(self._work.name) / f"o{self._started}"
+            self._offices.append(_Office(work, self.python, self.soffice, self.faketime, clock,
+                                         self.warm_up))
             if self._started >= self.size:
                 self.restarts += 1
             self._started += 1
@@ -316,9 +327,13 @@ class ResidentConverter:
         self.stop()
 
     def _discard(self, office: _Office | None = None) -> None:
+        """End one office, or all of them and remove the work folder."""
         for o in [office] if office is not None else list(self._offices):
             o.discard()
             self._offices.remove(o)
+        if office is None and self._work is not None:
+            self._work.cleanup()
+            self._work = None
 
     # --- conversion -----------------------------------------------------------------------
 
