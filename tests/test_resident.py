@@ -137,8 +137,9 @@ def test_killed_parent_takes_the_office_with_it(tmp_path, monkeypatch):
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     assert wait_until(lambda: not group_alive(group)), "LibreOffice outlived the killed kaskkiri"
-    # What SIGKILL leaves (the folder, the pipes) the next run removes.
-    assert work.exists() and office_ipc_pipe(work / "o0" / "profile").exists()
+    # What SIGKILL leaves the next run removes: the folder (LibreOffice's pipes too, if the
+    # worker, seeing its stdin closed, had no time to end LibreOffice cleanly).
+    assert work.exists()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     resident.remove_stale()
     assert not work.exists()

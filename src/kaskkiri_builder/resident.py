@@ -1,27 +1,28 @@
 """A LibreOffice kept running between conversions: the warm converter.
 
 Starting LibreOffice costs about 0.75 s; once it runs, a document takes about 0.14 s. A build
-starts one as it begins (while it writes the Word files) and converts through it; `watch` keeps
-one across rebuilds (`ResidentConverter` is reusable and a context manager). It is driven through
-UNO by `uno_worker.py` under the system Python, because python3-uno exists for that Python only;
-kaskkiri talks to the worker in JSON lines over its stdin and stdout.
+starts one office per core as it begins (while it writes the Word files) and converts through
+them; `watch` keeps a `ResidentConverter` across rebuilds (reusable, a context manager). Each
+office is driven through UNO by `uno_worker.py` under the system Python, because python3-uno
+exists for that Python only; kaskkiri talks to the worker in JSON lines over its stdin and stdout.
 
-Nothing is left behind. The watchdog (watchdog.py, launch mode) leads the process group and
-starts the worker in it, and the worker starts LibreOffice in it: a time-out ends the whole group,
-and a kaskkiri killed even by SIGKILL takes the group with it (the worker also ends LibreOffice
-when its stdin closes). The profile lives in a throw-away folder (convert.WORK_PREFIX, removed by
-the next run once its owner is gone); the UNO pipe LibreOffice makes in /tmp is named after its
-owner process, so the next run removes a killed run's pipe too.
+Nothing is left behind. The watchdog (watchdog.py, launch mode) leads each office's process group
+and starts the worker in it, and the worker starts LibreOffice in it: a time-out or `stop()` ends
+the whole group, and a kaskkiri killed even by SIGKILL takes the group with it (the worker also
+ends LibreOffice when its stdin closes). The profiles live in one throw-away folder
+(convert.WORK_PREFIX, removed by the next run once its owner is gone). LibreOffice makes two pipes
+in /tmp: the UNO pipe, named after its owner process, and its single-instance pipe, named after
+the profile; both are removed when an office ends, and the next run removes a killed run's.
 
 The PDFs are the batch conversion's bytes: the same load and store arguments, and with
 libfaketime the same frozen clock, set per request through FAKETIME_TIMESTAMP_FILE (re-read on
-every call with FAKETIME_NO_CACHE), so one resident office serves directives of any date.
+every call with FAKETIME_NO_CACHE), so one office serves directives of any date.
 
 When python3-uno or the resident office is missing, will not start, fails on a document or
-crashes twice in a row, `ResidentFailed` says so and the caller falls back to the batch conversion
-(`ResidentConversion` does so itself). A document that makes it hang is killed at the time limit
-with the batch conversion's message; the previous output is untouched (a PDF is written under
-another name and renamed once whole).
+crashes twice in a row (a crash restarts it once), `ResidentFailed` says so and the caller falls
+back to the batch conversion (`ResidentConversion` does so itself). A document that makes it hang
+is killed at the time limit with the batch conversion's message; the previous output is untouched
+(a PDF is written under another name and renamed once whole).
 """
 
 from __future__ import annotations
@@ -208,7 +209,7 @@ class _Office:
             self.proc.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
             self.proc.stdin.flush()
         except (OSError, ValueError) as exc:
-            raise _Crashed(f"kirjutamine: {exc}") from None
+            raise _Crashed(f"kirjutamine ebaõnnestus: {exc}") from None
 
     def messages(self) -> list[dict[str, Any]]:
         """Read what is there (select said so); the complete messages. _Crashed at its end."""
@@ -328,7 +329,10 @@ class ResidentConverter:
 
     def _discard(self, office: _Office | None = None) -> None:
         """End one office, or all of them and remove the work folder."""
-        for o in [office] if office is not None else list(self._offices):
+        ending = [office] if office is not None else list(self._offices)
+        # All groups at once: SIGTERM to each, one grace for all.
+        kill_process_groups([(o.proc.pid, o.proc) for o in ending if o.proc is not None])
+        for o in ending:
             o.discard()
             self._offices.remove(o)
         if office is None and self._work is not None:
