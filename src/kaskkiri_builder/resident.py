@@ -372,6 +372,8 @@ class ResidentConverter:
         do the files `on_ready` has not had.
         """
         files = [Path(p) for p in docx_files]
+        if not files:
+            return []
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         outs = [outdir / (names[i] if names else p.stem + target.suffix) for i, p in enumerate(files)]
