@@ -192,6 +192,14 @@ def test_an_empty_setting_turns_it_off(monkeypatch):
         ResidentConverter().start()
 
 
+def test_without_python3_uno_on_disk_the_build_does_not_try_it(monkeypatch, tmp_path):
+    monkeypatch.delenv(resident.SYSTEM_PYTHON_VAR, raising=False)
+    monkeypatch.setattr(resident, "UNO_MODULE", tmp_path / "uno.py")
+    assert resident.find_system_python() is None
+    (tmp_path / "uno.py").write_text("")
+    assert resident.find_system_python() == resident.SYSTEM_PYTHON
+
+
 # --- stand-in workers --------------------------------------------------------------------------
 
 

@@ -67,6 +67,8 @@ from .errors import ConversionError, Problem
 #: The Python that has python3-uno (Debian's); an empty value turns the resident office off.
 SYSTEM_PYTHON_VAR = "KASKKIRI_SYSTEM_PYTHON"
 SYSTEM_PYTHON = "/usr/bin/python3"
+#: Where Debian's python3-uno puts the module SYSTEM_PYTHON imports.
+UNO_MODULE = Path("/usr/lib/python3/dist-packages/uno.py")
 WORKER = Path(__file__).with_name("uno_worker.py")
 #: uno_worker.PRELOAD_VAR (the worker is not imported here: it runs under another Python).
 PRELOAD_VAR = "KASKKIRI_UNO_PRELOAD"
@@ -105,7 +107,11 @@ def find_system_python() -> str | None:
     if SYSTEM_PYTHON_VAR in os.environ:
         value = os.environ[SYSTEM_PYTHON_VAR].strip()
         return shutil.which(value) if value else None
-    return SYSTEM_PYTHON if os.access(SYSTEM_PYTHON, os.X_OK) else None
+    # Without python3-uno the worker would only say so once started, and the batch conversion
+    # would start late, after the Word files are written: a look at the disk is enough here.
+    if os.access(SYSTEM_PYTHON, os.X_OK) and UNO_MODULE.is_file():
+        return SYSTEM_PYTHON
+    return None
 
 
 def _clock_text(clock: datetime | None) -> str:
