@@ -22,6 +22,8 @@ quiet() {
 apt_pkgs=()
 command -v soffice >/dev/null 2>&1 || apt_pkgs+=(libreoffice-writer-nogui)
 ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || apt_pkgs+=(faketime)
+# the resident LibreOffice (faster PDFs): driven through UNO by the system Python
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || apt_pkgs+=(python3-uno)
 fc-list 2>/dev/null | grep -i carlito >/dev/null || apt_pkgs+=(fonts-crosextra-carlito)
 fc-list 2>/dev/null | grep -i caladea >/dev/null || apt_pkgs+=(fonts-crosextra-caladea)
 fc-list 2>/dev/null | grep -i "liberation serif" >/dev/null || apt_pkgs+=(fonts-liberation2)

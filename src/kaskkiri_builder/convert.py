@@ -215,14 +215,7 @@ class Conversion:
         self._work.cleanup()
         timeout, outdir, expected = self.timeout, self.outdir, self.expected
         if timed_out:
-            raise ConversionError(
-                _with_log(
-                    f"LibreOffice ei lõpetanud PDF-ide tegemist {timeout:g} sekundi jooksul ja "
-                    f"peatati. Proovi uuesti; kui see kordub, ava .docx-failid LibreOffice'is käsitsi "
-                    f"ja vaata, kas mõni neist on katki, või suurenda ajapiirangut.",
-                    stderr_tail or stdout_tail,
-                )
-            )
+            raise ConversionError(_with_log(timeout_message(timeout), stderr_tail or stdout_tail))
 
         missing = [p for p in expected if not _looks_like_pdf(p, self.target.magic)]
         self.missing = [i for i, p in enumerate(expected) if p in missing]
@@ -247,6 +240,15 @@ class Conversion:
             )
             raise ConversionError([Problem(summary), *problems])
         return expected
+
+
+def timeout_message(timeout: float) -> str:
+    """What the user reads when LibreOffice ran out of time (the batch or the resident one)."""
+    return (
+        f"LibreOffice ei lõpetanud PDF-ide tegemist {timeout:g} sekundi jooksul ja peatati. Proovi "
+        f"uuesti; kui see kordub, ava .docx-failid LibreOffice'is käsitsi ja vaata, kas mõni neist "
+        f"on katki, või suurenda ajapiirangut."
+    )
 
 
 FAKETIME_VAR = "KASKKIRI_FAKETIME"

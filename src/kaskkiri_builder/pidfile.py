@@ -29,6 +29,12 @@ def _start_time(pid: int) -> str | None:
     return fields[19] if fields and len(fields) > 19 else None  # field 22: starttime
 
 
+def start_time(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot: another process with the same pid
+    has another), or None where /proc does not say."""
+    return _start_time(pid)
+
+
 def mark(folder: Path) -> None:
     """Write this process's pid into `folder`."""
     pid = os.getpid()

@@ -3,8 +3,11 @@
 Glue between the pipeline and the two edges that do the work (`convert`: LibreOffice,
 `package`: pypdf and the ASiC-E zip). LibreOffice is started before the Word files are written
 (it needs about a second to start, and opens each file only when it gets to it), so rendering
-and checking happen while it starts. Without LibreOffice the build keeps its Word files and says
-how to get the rest; any other failure stops the build (the previous output stays).
+and checking happen while it starts. Where python3-uno is installed, that LibreOffice is a
+resident one driven through UNO (`resident`: the same PDFs, faster per document; `watch` passes
+its own `converter` and keeps it); otherwise, or when it fails, the batch conversion. Without
+LibreOffice the build keeps its Word files and says how to get the rest; any other failure stops
+the build (the previous output stays).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .document_date import document_date
 from .errors import PackageError
 from .output import StagedOutput
 from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
+from .resident import ResidentConversion, ResidentConverter, start_conversion
 from .resolve import ResolvedDirective
 
 
@@ -41,10 +45,11 @@ class SigningStage:
         progress: Callable[[str], None],
         *,
         timeout: float = 180.0,
+        converter: ResidentConverter | None = None,
     ) -> None:
         self.rd, self.out, self.word_files, self.progress = rd, out, word_files, progress
         self.timeout = timeout
-        self.conversion: Conversion | None = None
+        self.conversion: Conversion | ResidentConversion | None = None
         self.notes: list[str] = []
         check_override()  # a KASKKIRI_SOFFICE that does not run is an error, not a note
         if find_soffice() is None:
@@ -59,12 +64,13 @@ class SigningStage:
         self.frozen = find_faketime() is not None
         self.pdf_dir = out.dir if self.frozen else out.dir / ".pdf-raw"
         progress("Käivitan LibreOffice'i")
-        self.conversion = Conversion(
+        # The resident LibreOffice (python3-uno) where there is one, else the batch conversion.
+        self.conversion = start_conversion(
             word_files,
             self.pdf_dir,
             timeout=timeout,
             clock=datetime.combine(self.created, time(12, 0)),
-            inputs_ready=False,
+            converter=converter,
         )
         self.parts: list[Part | None] = [None] * len(word_files)
         self.entries: list[tuple[str, int | None, int] | None] = [None] * len(word_files)  # manifest rows
