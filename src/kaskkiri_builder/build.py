@@ -12,6 +12,7 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .approved import ApprovedBuild, approved_build, compare_rebuild, intact_files
 from .checks.findings import Finding
@@ -22,6 +23,9 @@ from .output import StagedOutput
 from .render_pool import rendered
 from .resolve import ResolvedDirective, directive_of, resolve_directive
 from .text_guard import check_resolved
+
+if TYPE_CHECKING:  # the resident converter is imported only by a build that converts
+    from .resident import ResidentConverter
 
 
 @dataclass(frozen=True)
@@ -135,9 +139,10 @@ def build(
     checks: bool = True,
     progress: Callable[[str], None] = lambda _msg: None,
     final: Final | None = None,
+    converter: ResidentConverter | None = None,
 ) -> BuildResult:
     """Build a draft from its definitions (`final`: the documents to sign); deliver a recorded
-    directive from its archive."""
+    directive from its archive. `converter`: a resident LibreOffice the caller keeps (watch)."""
     directive_id = check_directive_id(directive_id)
     if recording_journal(project, directive_id).exists():
         raise RecordError(Problem(
@@ -154,9 +159,9 @@ def build(
         _keep_signed_container(project, directive_id)
     if approved is not None:
         return _deliver_approved(project, directive_id, approved, word_only=word_only,
-                                 timeout=timeout, checks=checks, progress=progress)
+                                 timeout=timeout, checks=checks, progress=progress, converter=converter)
     return _build(project, directive_id, word_only=word_only, timeout=timeout, checks=checks,
-                  progress=progress, final=final)
+                  progress=progress, final=final, converter=converter)
 
 
 def _keep_signed_container(project: Project, directive_id: str) -> None:
@@ -182,12 +187,14 @@ def _deliver_approved(
     timeout: float,
     checks: bool,
     progress: Callable[[str], None],
+    converter: ResidentConverter | None = None,
 ) -> BuildResult:
     """The approved files of a recorded directive, verified by a rebuild (see approved.py)."""
     files = intact_files(approved)
     with tempfile.TemporaryDirectory(prefix="kaskkiri-kontroll-") as scratch:
         rebuilt = _build(Project(project.root, output_root=Path(scratch)), directive_id,
-                         word_only=word_only, timeout=timeout, checks=checks, progress=progress)
+                         word_only=word_only, timeout=timeout, checks=checks, progress=progress,
+                         converter=converter)
         notes = rebuilt.notes + compare_rebuild(approved, rebuilt.folder)
     progress(f"Väljastan kinnitatud failid arhiivist ({ARCHIVE}/{directive_id}/{APPROVED}/); "
              "uus koostamine kinnitas Wordi failid")
@@ -209,6 +216,7 @@ def _build(
     checks: bool,
     progress: Callable[[str], None],
     final: Final | None = None,
+    converter: ResidentConverter | None = None,
 ) -> BuildResult:
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
@@ -241,7 +249,8 @@ def _build(
             from .signing import SigningStage
 
             # LibreOffice starts now and takes the Word files as they are written below.
-            stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout)
+            stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout,
+                                 converter=converter)
         try:
             templates = source.templates
             with closing(rendered(rd, templates, names)) as documents:  # on every core

@@ -523,6 +523,14 @@ class ResidentConversion:
             self.converter.kill()
 
 
+def resident_converter() -> ResidentConverter | None:
+    """A resident LibreOffice for a caller to keep (watch), or None where there is none to run
+    (no LibreOffice, no python3-uno, or KASKKIRI_SOFFICE pointing at a batch-only stand-in)."""
+    if find_soffice() is None or find_system_python() is None:
+        return None
+    return ResidentConverter(offices=1)
+
+
 def start_conversion(docx_files: list[Path], outdir: Path, *, timeout: float = 180.0,
                      clock: datetime | None = None, converter: ResidentConverter | None = None
                      ) -> Conversion | ResidentConversion:

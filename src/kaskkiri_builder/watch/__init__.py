@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from ..build import Project
+from ..resident import ResidentConverter, resident_converter
 from .server import PreviewServer
 from .session import WatchSession
 from .state import PreviewState
@@ -29,10 +30,17 @@ def watch(
     port: int = 0,
     exclusive: Callable[[], AbstractContextManager[Any]] = nullcontext,
     say: Callable[[str], None] = print,
-    converter: object | None = None,
+    converter: ResidentConverter | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Serve the preview and rebuild until Ctrl-C (or until `stop` is set)."""
+    """Serve the preview and rebuild until Ctrl-C (or until `stop` is set).
+
+    Unless given one, a session that makes PDFs keeps its own resident LibreOffice (where
+    python3-uno is installed): started by the first build, stopped when the session ends, so a
+    save converts without LibreOffice's start-up."""
+    own = None
+    if converter is None and not word_only:
+        own = converter = resident_converter()
     state = PreviewState({"directive": directive_id, "phase": "alustan", "status": "Alustan",
                           "word_only": word_only, "documents": [], "files": [], "notes": []})
     server = PreviewServer(state, project.output / directive_id, port)
@@ -48,4 +56,6 @@ def watch(
     finally:
         session.close()
         server.close()
+        if own is not None:
+            own.stop()
     say("Lõpetasin jälgimise.")

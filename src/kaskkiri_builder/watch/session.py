@@ -28,6 +28,7 @@ from typing import Any
 from ..build import Project, build, load_and_resolve, source_project
 from ..definitions import Definitions
 from ..errors import KaskkiriError, Problem
+from ..resident import ResidentConverter
 from ..text_guard import check_resolved
 from .changes import changed, snapshot
 from .checks import ForkedChecks, Outcome, warm
@@ -61,7 +62,7 @@ class WatchSession:
         timeout: float = 180.0,
         exclusive: Callable[[], AbstractContextManager[Any]] = nullcontext,
         say: Callable[[str], None] = lambda _line: None,
-        converter: object | None = None,
+        converter: ResidentConverter | None = None,
     ) -> None:
         self.project = project
         self.directive_id = directive_id
@@ -70,7 +71,7 @@ class WatchSession:
         self.timeout = timeout
         self.exclusive = exclusive  # the project's lock, held for each build (not in between)
         self.say = say  # one line per rebuild for the terminal
-        self.converter = converter  # the seam for a resident converter (see the module's doc)
+        self.converter = converter  # a resident LibreOffice kept for the session (see the module's doc)
         self.generation = 0
         self.checks: ForkedChecks | None = None  # those of the latest save, while they run
         self.warm = False  # whether the spelling library is imported (see run)
@@ -148,7 +149,7 @@ class WatchSession:
             with self.exclusive():
                 result = build(self.project, self.directive_id, word_only=self.word_only,
                                timeout=self.timeout, checks=False, progress=self._progress,
-                               **self._converter_argument())
+                               converter=self.converter)
         except KaskkiriError as exc:
             self._failed(error_json(exc), started)
             shown = "\n  ".join(str(p) for p in exc.problems)
@@ -174,10 +175,6 @@ class WatchSession:
                  f"neist PDF-e {pdfs})")
         for note in result.notes:
             self.say(f"Märkus: {note}")
-
-    def _converter_argument(self) -> dict[str, Any]:
-        """How the session's converter reaches the build, once `build()` takes one."""
-        return {} if self.converter is None else {"converter": self.converter}
 
     def _progress(self, message: str) -> None:
         self.state.update(status=message)
