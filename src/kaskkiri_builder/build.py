@@ -135,9 +135,11 @@ def build(
     checks: bool = True,
     progress: Callable[[str], None] = lambda _msg: None,
     final: Final | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Build a draft from its definitions (`final`: the documents to sign); deliver a recorded
-    directive from its archive."""
+    directive from its archive. `cache`: take unchanged Word files' PDFs from the conversion
+    cache (conversion_cache.py)."""
     directive_id = check_directive_id(directive_id)
     if recording_journal(project, directive_id).exists():
         raise RecordError(Problem(
@@ -154,9 +156,9 @@ def build(
         _keep_signed_container(project, directive_id)
     if approved is not None:
         return _deliver_approved(project, directive_id, approved, word_only=word_only,
-                                 timeout=timeout, checks=checks, progress=progress)
+                                 timeout=timeout, checks=checks, progress=progress, cache=cache)
     return _build(project, directive_id, word_only=word_only, timeout=timeout, checks=checks,
-                  progress=progress, final=final)
+                  progress=progress, final=final, cache=cache)
 
 
 def _keep_signed_container(project: Project, directive_id: str) -> None:
@@ -182,12 +184,14 @@ def _deliver_approved(
     timeout: float,
     checks: bool,
     progress: Callable[[str], None],
+    cache: bool = True,
 ) -> BuildResult:
     """The approved files of a recorded directive, verified by a rebuild (see approved.py)."""
     files = intact_files(approved)
     with tempfile.TemporaryDirectory(prefix="kaskkiri-kontroll-") as scratch:
         rebuilt = _build(Project(project.root, output_root=Path(scratch)), directive_id,
-                         word_only=word_only, timeout=timeout, checks=checks, progress=progress)
+                         word_only=word_only, timeout=timeout, checks=checks, progress=progress,
+                         cache=cache)
         notes = rebuilt.notes + compare_rebuild(approved, rebuilt.folder)
     progress(f"Väljastan kinnitatud failid arhiivist ({ARCHIVE}/{directive_id}/{APPROVED}/); "
              "uus koostamine kinnitas Wordi failid")
@@ -210,6 +214,7 @@ def _build(
     checks: bool,
     progress: Callable[[str], None],
     final: Final | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
@@ -237,10 +242,12 @@ def _build(
         ]
         stage = None
         if not word_only:
+            from .conversion_cache import open_cache
             from .signing import SigningStage
 
             # LibreOffice starts now and takes the Word files as they are written below.
-            stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout)
+            stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout,
+                                 cache=open_cache() if cache else None)
         try:
             templates = source.templates
             data = render_directive(rd, templates)
