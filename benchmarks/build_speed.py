@@ -3,15 +3,22 @@
     .venv/bin/python benchmarks/build_speed.py [--runs 5]
 
 Full build: the real command (a fresh process each time, as a user runs it): Word files, PDFs,
-signing PDF, container, manifest. Baseline: what a straightforward script would do with the same
-input: docxtpl per file (a template loaded per document), one `soffice` call per file, and a
-plain pypdf merge. Both run on a private copy of the example. Prints the medians and the ratio;
-absolute times depend on the machine, the ratio much less.
+signing PDF, container, manifest, without the conversion cache. Baseline: what a straightforward
+script would do with the same input: docxtpl per file (a template loaded per document), one
+`soffice` call per file, and a plain pypdf merge. Both run on a private copy of the example.
+
+Rebuild after one post changed: 2026-01 built from its definitions (a copy without arhiiv/, so
+that a changed post changes it), with a warm conversion cache in a private folder; each run
+changes Lisa 1's post (a new word each time, so the cache never has it) and runs the command in a
+fresh process. Compared with the full build of the same copy without the cache, and with a
+rebuild that changed nothing. Prints the medians and the ratios; absolute times depend on the
+machine, the ratios much less.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -24,11 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def full_build(project: Path) -> float:
+def full_build(project: Path, cache: str = "") -> float:
+    """One `kaskkiri build 2026-01` in a fresh process; `cache`: the cache folder ("": none)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "KASKKIRI_CACHE": cache}
     start = time.perf_counter()
     r = subprocess.run(
         [sys.executable, "-m", "kaskkiri_builder", "build", "2026-01"],
-        cwd=project, capture_output=True, text=True,
+        cwd=project, capture_output=True, text=True, env=env,
     )
     elapsed = time.perf_counter() - start
     if r.returncode != 0:
@@ -75,6 +84,41 @@ def baseline(project: Path, work: Path) -> float:
     return time.perf_counter() - start
 
 
+#: The post of 2026-01's Lisa 1 and a phrase of it that each rebuild run changes.
+CHANGED_POST = "definitions/ametikohad/talituse-juhataja.yaml"
+CHANGED_TEXT = "Talituse töö juhtimine"
+
+
+def change_post(project: Path, original: str, run: int) -> None:
+    """Lisa 1's post with a word no earlier run wrote."""
+    (project / CHANGED_POST).write_text(
+        original.replace(CHANGED_TEXT, f"{CHANGED_TEXT} (muudatus {run + 1})", 1), encoding="utf-8")
+
+
+def rebuilds(tmp: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
+    """Full builds without the cache, rebuilds after one post changed and unchanged rebuilds
+    (cache warm), all of 2026-01 from its definitions."""
+    project = tmp / "muudetud"
+    for sub in ("definitions", "templates"):
+        shutil.copytree(ROOT / sub, project / sub)
+    cache = str(tmp / "vahemalu")
+    original = (project / CHANGED_POST).read_text(encoding="utf-8")
+    assert CHANGED_TEXT in original, f"{CHANGED_POST} no longer says {CHANGED_TEXT!r}"
+    full_build(project)  # warm-up
+    fulls = [full_build(project) for _ in range(runs)]
+    full_build(project, cache)  # fills the cache
+    changed, unchanged = [], []
+    for k in range(runs):
+        change_post(project, original, k)
+        changed.append(full_build(project, cache))
+        unchanged.append(full_build(project, cache))
+    return fulls, changed, unchanged
+
+
+def median_line(label: str, xs: list[float]) -> str:
+    return f"{label:<52} median {statistics.median(xs):.2f} s over {len(xs)} runs ({', '.join(f'{x:.2f}' for x in xs)})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -89,12 +133,17 @@ def main() -> None:
         full_build(project)  # warm-up: caches, fonts, .pyc
         fulls = [full_build(project) for _ in range(args.runs)]
         bases = [baseline(project, Path(tmp) / "baseline") for _ in range(args.baseline_runs)]
+        drafts, changed, unchanged = rebuilds(Path(tmp), args.runs)
     f, b = statistics.median(fulls), statistics.median(bases)
-    print(f"full build (kaskkiri build 2026-01): median {f:.2f} s over {len(fulls)} runs "
-          f"({', '.join(f'{x:.2f}' for x in fulls)})")
-    print(f"naive baseline:                      median {b:.2f} s over {len(bases)} runs "
-          f"({', '.join(f'{x:.2f}' for x in bases)})")
+    d, c, u = statistics.median(drafts), statistics.median(changed), statistics.median(unchanged)
+    print(median_line("full build (kaskkiri build 2026-01, no cache):", fulls))
+    print(median_line("naive baseline:", bases))
     print(f"ratio baseline / full: {b / f:.1f}x")
+    print(median_line("2026-01 from definitions, full build, no cache:", drafts))
+    print(median_line("  rebuild after one post changed (cache warm):", changed))
+    print(median_line("  rebuild, nothing changed (cache warm):", unchanged))
+    print(f"ratio full (no cache) / one post changed: {d / c:.1f}x; baseline / one post changed: "
+          f"{b / c:.1f}x; full / nothing changed: {d / u:.1f}x")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ build), under a key that covers everything that shapes those bytes: the Word fil
 name, the LibreOffice installation, the fonts with fontconfig's settings and the dictionaries,
 the locale, and the conversion's options and clock (libfaketime's frozen date). The installation
 and the fonts are fingerprinted by the path, size and modification time of each of their files,
-as fontconfig checks its own cache: about 20 ms for ~2,100 files, where `soffice --version`
+as fontconfig checks its own cache: a few milliseconds for ~300 files, where `soffice --version`
 would cost a LibreOffice start-up (0.75 s).
 
 An entry is written to a temporary file in the cache folder and renamed into place, so a reader
@@ -38,6 +38,10 @@ _DIGEST = 64
 _TMP_PREFIX = ".tmp-"
 #: A temporary file this old was left by a killed build.
 STALE_TMP_SECONDS = 3600.0
+#: The parts of a LibreOffice installation that shape its PDFs: the code (any upgrade changes
+#: it), the default settings, its own fonts, filters and dictionaries. Not the rest of share/
+#: (user interface, gallery, templates): 1,700 more files, 70 ms more.
+INSTALLATION_PARTS = ("program", "share/registry", "share/fonts", "share/extensions", "share/filter")
 #: The environment variables that change what LibreOffice or fontconfig do.
 _ENV_KEYS = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "FONTCONFIG_FILE", "FONTCONFIG_PATH")
 
@@ -75,8 +79,8 @@ def environment(soffice: str, options: str, files: Sequence[Path] = (),
                 environ: Mapping[str, str] = os.environ) -> str:
     """The fingerprint of everything but the Word file that shapes LibreOffice's PDF.
 
-    `soffice`: the LibreOffice command (its whole installation when it lies in a `program/`
-    folder, else the command file itself, e.g. a stand-in); `options`: the conversion's filter
+    `soffice`: the LibreOffice command (its installation's `INSTALLATION_PARTS` when it lies
+    in a `program/` folder, else the command file itself, e.g. a stand-in); `options`: the conversion's filter
     and clock as text; `files`: more files it depends on (libfaketime); `folders`: default
     `shaping_folders()`.
     """
@@ -84,7 +88,8 @@ def environment(soffice: str, options: str, files: Sequence[Path] = (),
     _add(h, b"options", HEADER + options.encode())
     program = Path(soffice).resolve()
     if program.parent.name == "program":
-        _add_tree(h, program.parent.parent)
+        for part in INSTALLATION_PARTS:
+            _add_tree(h, program.parent.parent / part)
     else:
         try:
             _add(h, b"command", os.fsencode(program) + b"\0" + program.read_bytes())
