@@ -258,6 +258,8 @@ def _build(
                 verify_readback(name, data, annex_texts(annex))
                 out.write(name, data, "annex", annex.number)
             progress(f"Kirjutasin {len(names)} Wordi faili")
+            if stage is not None:
+                stage.written()  # PDFs from the cache; LibreOffice for the rest, during the checks
             findings = final_findings
             if background is not None:
                 # every check `kaskkiri check` runs, so that the summary counts as it does

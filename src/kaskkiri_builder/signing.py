@@ -8,8 +8,8 @@ how to get the rest; any other failure stops the build (the previous output stay
 
 With the conversion cache (conversion_cache.py) a Word file whose PDF is there is not converted.
 When the last build of the directive left most of its PDFs there, LibreOffice starts only once
-the Word files are written, for the files the cache lacks; otherwise it starts early, as without
-the cache, and its PDFs are stored.
+the Word files are written (`written()`, while the checks run), for the files the cache lacks;
+otherwise it starts early, as without the cache, and its PDFs are stored.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def container_name(directive_id: str) -> str:
 
 
 class SigningStage:
-    """Started before the Word files are written; `finish()` once they are all there."""
+    """Started before the Word files are written; `written()` once they are all there, then
+    `finish()`."""
 
     def __init__(
         self,
@@ -59,7 +60,9 @@ class SigningStage:
     ) -> None:
         self.rd, self.out, self.word_files, self.progress = rd, out, word_files, progress
         self.timeout = timeout
+        self.started = False
         self.conversion: Conversion | None = None
+        self.converting: list[int] = []  # the conversion's files: indices into word_files
         self.notes: list[str] = []
         self.cache: BuildCache | None = None
         check_override()  # a KASKKIRI_SOFFICE that does not run is an error, not a note
@@ -84,8 +87,9 @@ class SigningStage:
             env = environment(self.soffice, f"{PDF_FILTER} {clock}", [faketime] if faketime else [])
             self.cache = BuildCache(cache, env, rd.id)
             if self.cache.expects_most(len(word_files)):
-                return  # finish() converts what the cache lacks
+                return  # written() converts what the cache lacks
         progress("Käivitan LibreOffice'i")
+        self.converting = list(range(len(word_files)))
         self.conversion = Conversion(
             word_files,
             self.pdf_dir,
@@ -93,6 +97,22 @@ class SigningStage:
             clock=self.clock,
             inputs_ready=False,
         )
+        self.started = True
+
+    def written(self) -> None:
+        """Every Word file is written: unless LibreOffice already runs, take the PDFs the cache
+        has and start converting the rest."""
+        if self.soffice is None or self.started:
+            return
+        self.started = True
+        self.pdf_dir.mkdir(exist_ok=True)
+        self.converting = [i for i in range(len(self.word_files)) if not self._cached(i)]
+        self.progress(f"Muutmata Wordi failide PDF-id vahemälust: "
+                      f"{len(self.word_files) - len(self.converting)}; "
+                      f"LibreOffice teisendab: {len(self.converting)}")
+        if self.converting:
+            self.conversion = Conversion([self.word_files[i] for i in self.converting], self.pdf_dir,
+                                         timeout=self.timeout, clock=self.clock)
 
     def cancel(self) -> None:
         if self.conversion is not None:
@@ -149,19 +169,14 @@ class SigningStage:
         """Wait for the PDFs, then combine and package them; notes for the user."""
         if self.soffice is None:
             return self.notes
-        if self.conversion is None:
-            self.pdf_dir.mkdir(exist_ok=True)
-            todo = [i for i in range(len(self.word_files)) if not self._cached(i)]
-            self.progress(f"Muutmata Wordi failide PDF-id vahemälust: {len(self.word_files) - len(todo)}; "
-                          f"LibreOffice teisendab: {len(todo)}")
-            if todo:
-                self._convert(todo)
-        else:
+        self.written()
+        if self.conversion is not None:
             self.progress("Teisendan PDF-iks (LibreOffice)")
-            self.conversion.wait(self._converted, missing_ok=True)
+            files = self.converting
+            self.conversion.wait(lambda j, pdf: self._converted(files[j], pdf), missing_ok=True)
             if self.conversion.missing:
                 # A Word file LibreOffice reached before it was written: convert those again.
-                self._convert(self.conversion.missing)
+                self._convert([files[j] for j in self.conversion.missing])
         if self.cache is not None:
             self.cache.close(self.word_files)
         if not self.frozen:
