@@ -33,6 +33,15 @@ def _unmarked_soffice(tmp_path_factory) -> str:
     return str(script)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_conversion_cache():
+    """No test uses the user's conversion cache (~/.cache/kaskkiri), nor any cache unless it
+    sets one up (test_conversion_cache.py): a PDF from an earlier test would hide a conversion."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KASKKIRI_CACHE", "")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_libreoffice_unless_marked(request, monkeypatch, _unmarked_soffice):
     """A test not marked `libreoffice` gets a LibreOffice that fails, so one that needs it without
@@ -81,11 +90,3 @@ def digidoc():
     assert time.monotonic() - started < 5, "libdigidocpp tried to reach the network"
     return lib
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory):
-    """The run's own cache folder (KASKKIRI_CACHE), for the CLI it starts too: a test never reads
-    what another run of the suite, or the user, left in ~/.cache."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KASKKIRI_CACHE", str(tmp_path_factory.mktemp("cache")))
-        yield

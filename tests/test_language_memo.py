@@ -68,7 +68,7 @@ def test_a_broken_entry_is_computed_again(cache, garbage):
 
 
 def test_turned_off_it_always_computes(monkeypatch, tmp_path):
-    monkeypatch.setenv("KASKKIRI_CACHE", "0")
+    monkeypatch.setenv("KASKKIRI_CACHE", "")
     n = iter(range(10))
     assert remembered(SPOTS, lambda s: [_finding(str(next(n)))]) == [_finding("0")]
     assert remembered(SPOTS, lambda s: [_finding(str(next(n)))]) == [_finding("1")]
@@ -85,7 +85,7 @@ def test_remembered_findings_equal_a_fresh_check_of_the_example(example, monkeyp
     from kaskkiri_builder.checks.run import run_checks
 
     defs = load_definitions(example / "definitions")
-    monkeypatch.setenv("KASKKIRI_CACHE", "0")
+    monkeypatch.setenv("KASKKIRI_CACHE", "")
     fresh = run_checks(defs, "2026-02")
     monkeypatch.setenv("KASKKIRI_CACHE", str(tmp_path / "cache"))
     assert run_checks(defs, "2026-02") == fresh  # computed and stored

@@ -140,9 +140,11 @@ def build(
     progress: Callable[[str], None] = lambda _msg: None,
     final: Final | None = None,
     converter: ResidentConverter | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Build a draft from its definitions (`final`: the documents to sign); deliver a recorded
-    directive from its archive. `converter`: a resident LibreOffice the caller keeps (watch)."""
+    directive from its archive. `converter`: a resident LibreOffice the caller keeps (watch);
+    `cache`: take unchanged Word files' PDFs from the conversion cache (conversion_cache.py)."""
     directive_id = check_directive_id(directive_id)
     if recording_journal(project, directive_id).exists():
         raise RecordError(Problem(
@@ -159,9 +161,10 @@ def build(
         _keep_signed_container(project, directive_id)
     if approved is not None:
         return _deliver_approved(project, directive_id, approved, word_only=word_only,
-                                 timeout=timeout, checks=checks, progress=progress, converter=converter)
+                                 timeout=timeout, checks=checks, progress=progress, converter=converter,
+                                 cache=cache)
     return _build(project, directive_id, word_only=word_only, timeout=timeout, checks=checks,
-                  progress=progress, final=final, converter=converter)
+                  progress=progress, final=final, converter=converter, cache=cache)
 
 
 def _keep_signed_container(project: Project, directive_id: str) -> None:
@@ -188,13 +191,14 @@ def _deliver_approved(
     checks: bool,
     progress: Callable[[str], None],
     converter: ResidentConverter | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """The approved files of a recorded directive, verified by a rebuild (see approved.py)."""
     files = intact_files(approved)
     with tempfile.TemporaryDirectory(prefix="kaskkiri-kontroll-") as scratch:
         rebuilt = _build(Project(project.root, output_root=Path(scratch)), directive_id,
                          word_only=word_only, timeout=timeout, checks=checks, progress=progress,
-                         converter=converter)
+                         converter=converter, cache=cache)
         notes = rebuilt.notes + compare_rebuild(approved, rebuilt.folder)
     progress(f"Väljastan kinnitatud failid arhiivist ({ARCHIVE}/{directive_id}/{APPROVED}/); "
              "uus koostamine kinnitas Wordi failid")
@@ -217,6 +221,7 @@ def _build(
     progress: Callable[[str], None],
     final: Final | None = None,
     converter: ResidentConverter | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
@@ -246,11 +251,12 @@ def _build(
         ]
         stage = None
         if not word_only:
+            from .conversion_cache import open_cache
             from .signing import SigningStage
 
             # LibreOffice starts now and takes the Word files as they are written below.
             stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout,
-                                 converter=converter)
+                                 converter=converter, cache=open_cache() if cache else None)
         try:
             templates = source.templates
             with closing(rendered(rd, templates, names)) as documents:  # on every core
@@ -258,6 +264,8 @@ def _build(
                 for name, annex, data in zip(names[1:], rd.annexes, documents, strict=True):
                     out.write(name, data, "annex", annex.number)
             progress(f"Kirjutasin {len(names)} Wordi faili")
+            if stage is not None:
+                stage.written()  # PDFs from the cache; LibreOffice for the rest, during the checks
             findings = final_findings if background is None else background.result()
             if stage is not None:
                 notes.extend(stage.finish())

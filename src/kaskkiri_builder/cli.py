@@ -119,6 +119,10 @@ def build(
     luba_vead: str | None = typer.Option(
         None, "--luba-vead", help="Koosta lõplik käskkiri ka kontrolli vigadega; põhjus läheb manifesti."
     ),
+    ilma_vahemaluta: bool = typer.Option(
+        False, "--ilma-vahemaluta", help="Teisenda kõik Wordi failid PDF-iks uuesti, võtmata "
+        "muutmata failide PDF-e vahemälust."
+    ),
     projekt: Path | None = ProjectOpt,
 ) -> None:
     """Koosta käskkiri ja selle lisad kausta output/<käskkiri>/.
@@ -143,7 +147,8 @@ def build(
             for directive_id in ids:
                 try:
                     result = run_build(project, directive_id, word_only=ainult_word, timeout=aegumine,
-                                       progress=lambda m: _err(f"• {m}"), final=final)
+                                       progress=lambda m: _err(f"• {m}"), final=final,
+                                       cache=not ilma_vahemaluta)
                 except KaskkiriError as exc:
                     if not koik:
                         raise

@@ -8,6 +8,11 @@ resident one driven through UNO (`resident`: the same PDFs, faster per document;
 its own `converter` and keeps it); otherwise, or when it fails, the batch conversion. Without
 LibreOffice the build keeps its Word files and says how to get the rest; any other failure stops
 the build (the previous output stays).
+
+With the conversion cache (conversion_cache.py) a Word file whose PDF is there is not converted.
+When the last build of the directive left most of its PDFs there, LibreOffice starts only once
+the Word files are written (`written()`, while the checks run), for the files the cache lacks;
+otherwise it starts early, as without the cache, and its PDFs are stored.
 """
 
 from __future__ import annotations
@@ -17,7 +22,16 @@ from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
 
-from .convert import INSTALL_HINT, Conversion, check_override, convert_to_pdf, find_faketime, find_soffice
+from .conversion_cache import BuildCache, ConversionCache, environment
+from .convert import (
+    INSTALL_HINT,
+    PDF_FILTER,
+    Conversion,
+    check_override,
+    convert_to_pdf,
+    find_faketime,
+    find_soffice,
+)
 from .document_date import document_date
 from .errors import PackageError
 from .output import StagedOutput
@@ -35,7 +49,8 @@ def container_name(directive_id: str) -> str:
 
 
 class SigningStage:
-    """Started before the Word files are written; `finish()` once they are all there."""
+    """Started before the Word files are written; `written()` once they are all there, then
+    `finish()`."""
 
     def __init__(
         self,
@@ -45,14 +60,20 @@ class SigningStage:
         progress: Callable[[str], None],
         *,
         timeout: float = 180.0,
+        cache: ConversionCache | None = None,
         converter: ResidentConverter | None = None,
     ) -> None:
         self.rd, self.out, self.word_files, self.progress = rd, out, word_files, progress
         self.timeout = timeout
+        self.converter = converter
+        self.started = False
         self.conversion: Conversion | ResidentConversion | None = None
+        self.converting: list[int] = []  # the conversion's files: indices into word_files
         self.notes: list[str] = []
+        self.cache: BuildCache | None = None
         check_override()  # a KASKKIRI_SOFFICE that does not run is an error, not a note
-        if find_soffice() is None:
+        self.soffice = find_soffice()
+        if self.soffice is None:
             self.notes.append(
                 "PDF-i ja allkirjastamise konteinerit ei koostatud, sest LibreOffice puudub. "
                 + INSTALL_HINT
@@ -61,19 +82,40 @@ class SigningStage:
         self.created = document_date(rd)
         # With libfaketime LibreOffice runs at the directive's date (noon UTC: the same day in
         # every time zone) and its PDFs are final as they come; without it they are normalised.
-        self.frozen = find_faketime() is not None
+        faketime = find_faketime()
+        self.frozen = faketime is not None
         self.pdf_dir = out.dir if self.frozen else out.dir / ".pdf-raw"
-        progress("Käivitan LibreOffice'i")
-        # The resident LibreOffice (python3-uno) where there is one, else the batch conversion.
-        self.conversion = start_conversion(
-            word_files,
-            self.pdf_dir,
-            timeout=timeout,
-            clock=datetime.combine(self.created, time(12, 0)),
-            converter=converter,
-        )
+        self.clock = datetime.combine(self.created, time(12, 0))
         self.parts: list[Part | None] = [None] * len(word_files)
         self.entries: list[tuple[str, int | None, int] | None] = [None] * len(word_files)  # manifest rows
+        if cache is not None:
+            clock = self.clock.isoformat() if faketime is not None else "normalised"
+            env = environment(self.soffice, f"{PDF_FILTER} {clock}", [faketime] if faketime else [])
+            self.cache = BuildCache(cache, env, rd.id)
+            if self.cache.expects_most(len(word_files)):
+                return  # written() converts what the cache lacks
+        progress("Käivitan LibreOffice'i")
+        self.converting = list(range(len(word_files)))
+        # The resident LibreOffice (python3-uno) where there is one, else the batch conversion.
+        self.conversion = start_conversion(word_files, self.pdf_dir, timeout=timeout, clock=self.clock,
+                                           converter=converter)
+        self.started = True
+
+    def written(self) -> None:
+        """Every Word file is written: unless LibreOffice already runs, take the PDFs the cache
+        has and start converting the rest."""
+        if self.soffice is None or self.started:
+            return
+        self.started = True
+        self.pdf_dir.mkdir(exist_ok=True)
+        self.converting = [i for i in range(len(self.word_files)) if not self._cached(i)]
+        self.progress(f"Muutmata Wordi failide PDF-id vahemälust: "
+                      f"{len(self.word_files) - len(self.converting)}; "
+                      f"LibreOffice teisendab: {len(self.converting)}")
+        if self.converting:
+            self.conversion = start_conversion([self.word_files[i] for i in self.converting], self.pdf_dir,
+                                               timeout=self.timeout, clock=self.clock,
+                                               converter=self.converter)
 
     def cancel(self) -> None:
         if self.conversion is not None:
@@ -99,22 +141,47 @@ class SigningStage:
         self.parts[i] = Part(self.out.dir / name, bookmark, label)
         self.entries[i] = (name, annex, pages)
 
+    def _converted(self, i: int, pdf: Path) -> None:
+        self._ready(i, pdf)
+        if self.cache is not None:
+            self.cache.store(self.word_files[i], pdf)
+
+    def _cached(self, i: int) -> bool:
+        """Take file i's PDF from the cache, if it is there."""
+        docx = self.word_files[i]
+        pdf = self.pdf_dir / docx.with_suffix(".pdf").name
+        if self.cache is None or not self.cache.fetch(docx, pdf):
+            return False
+        try:
+            self._ready(i, pdf)
+        except PackageError:
+            self.cache.forget(docx)
+            return False
+        return True
+
+    def _convert(self, indices: list[int]) -> None:
+        convert_to_pdf(
+            [self.word_files[i] for i in indices],
+            self.pdf_dir,
+            timeout=self.timeout,
+            clock=self.clock,
+            on_ready=lambda j, pdf: self._converted(indices[j], pdf),
+        )
+
     def finish(self) -> list[str]:
         """Wait for the PDFs, then combine and package them; notes for the user."""
-        if self.conversion is None:
+        if self.soffice is None:
             return self.notes
-        self.progress("Teisendan PDF-iks (LibreOffice)")
-        self.conversion.wait(self._ready, missing_ok=True)
-        late = self.conversion.missing
-        if late:
-            # A Word file LibreOffice reached before it was written: convert those again.
-            convert_to_pdf(
-                [self.word_files[i] for i in late],
-                self.pdf_dir,
-                timeout=self.timeout,
-                clock=datetime.combine(self.created, time(12, 0)),
-                on_ready=lambda j, pdf: self._ready(late[j], pdf),
-            )
+        self.written()
+        if self.conversion is not None:
+            self.progress("Teisendan PDF-iks (LibreOffice)")
+            files = self.converting
+            self.conversion.wait(lambda j, pdf: self._converted(files[j], pdf), missing_ok=True)
+            if self.conversion.missing:
+                # A Word file LibreOffice reached before it was written: convert those again.
+                self._convert([files[j] for j in self.conversion.missing])
+        if self.cache is not None:
+            self.cache.close(self.word_files)
         if not self.frozen:
             shutil.rmtree(self.pdf_dir)
         out, rd = self.out, self.rd

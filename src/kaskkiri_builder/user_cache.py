@@ -2,26 +2,28 @@
 
 Everything kept here is keyed by what it was computed from, so a stale entry is never used; a
 missing, unreadable or half-written entry is simply computed again. `KASKKIRI_CACHE` moves the
-folder (tests give each run its own) or, set to "0" or "", turns caching off.
+folder or, set to "", turns caching off (the tests' default: tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 ENV_VAR = "KASKKIRI_CACHE"
-_OFF = {"", "0", "ei", "off"}
 
 
-def cache_root() -> Path | None:
-    """`$KASKKIRI_CACHE`, else `$XDG_CACHE_HOME/kaskkiri`, else `~/.cache/kaskkiri`; None when off."""
-    value = os.environ.get(ENV_VAR)
-    if value is not None:
-        return None if value.strip().lower() in _OFF else Path(value)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "kaskkiri"
+def cache_root(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """`$KASKKIRI_CACHE` (empty: no cache), else `$XDG_CACHE_HOME/kaskkiri` (if absolute),
+    else `~/.cache/kaskkiri`."""
+    if ENV_VAR in environ:
+        value = environ[ENV_VAR].strip()
+        return Path(value).expanduser() if value else None
+    xdg = environ.get("XDG_CACHE_HOME", "").strip()
+    home = Path(environ.get("HOME") or Path.home())
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache") / "kaskkiri"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
