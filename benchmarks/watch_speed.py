@@ -82,14 +82,45 @@ def cold_build(project: Path, marker: str, word_only: bool) -> float:
     return time.perf_counter() - start
 
 
+def watch_times(project: Path, runs: int, word_only: bool) -> tuple[list[float], list[float]]:
+    """From each of `runs` saves in a running `kaskkiri watch 2026-01`: seconds to the new text on
+    the page, and to the new files (with PDFs: the changed annex's new PDF)."""
+    flag = ["--ainult-word"] if word_only else []
+    texts: list[float] = []
+    files: list[float] = []
+    proc = subprocess.Popen([sys.executable, "-m", "kaskkiri_builder", "watch", "2026-01", *flag],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=_env())
+    try:
+        assert proc.stdout is not None
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))  # type: ignore[union-attr]
+        events: queue.Queue = queue.Queue()
+        threading.Thread(target=_events, args=(port, events), daemon=True).start()
+        _at, state = _until(events, lambda s: s.get("phase") == "valmis" and s.get("findings") is not None,
+                            "the first build and its findings")
+        for i in range(runs):
+            marker = f"Proovisõna{100 + i}"
+            before = _pdf_sha(state)
+            time.sleep(0.3)  # let the poll settle, as between two saves
+            _save(project, marker)
+            saved = time.perf_counter()
+            text_at, _s = _until(events, lambda s, m=marker: m in json.dumps(s["documents"], ensure_ascii=False),
+                                 "the new text")
+            done_at, state = _until(events, lambda s, b=before: s.get("phase") == "valmis"
+                                    and (word_only or _pdf_sha(s) not in (None, b)), "the new files")
+            texts.append(text_at - saved)
+            files.append(done_at - saved)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return texts, files
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--ainult-word", action="store_true", help="Word files only (no LibreOffice)")
     args = ap.parse_args()
-    flag = ["--ainult-word"] if args.ainult_word else []
-    texts: list[float] = []
-    files: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "projekt"
         for sub in ("definitions", "templates"):
@@ -97,32 +128,9 @@ def main() -> None:
         cold_build(project, "Proovisõna0", args.ainult_word)  # warm-up: caches, fonts, .pyc
         colds = [cold_build(project, f"Proovisõna{i + 1}", args.ainult_word) for i in range(args.runs)]
 
-        proc = subprocess.Popen([sys.executable, "-m", "kaskkiri_builder", "watch", "2026-01", *flag],
-                                cwd=project, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                env=_env())
-        try:
-            assert proc.stdout is not None
-            port = int(re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))  # type: ignore[union-attr]
-            events: queue.Queue = queue.Queue()
-            threading.Thread(target=_events, args=(port, events), daemon=True).start()
-            _at, state = _until(events, lambda s: s.get("phase") == "valmis" and s.get("findings") is not None,
-                                "the first build and its findings")
-            for i in range(args.runs):
-                marker = f"Proovisõna{100 + i}"
-                before = _pdf_sha(state)
-                time.sleep(0.3)  # let the poll settle, as between two saves
-                _save(project, marker)
-                saved = time.perf_counter()
-                text_at, _s = _until(events, lambda s, m=marker: m in json.dumps(s["documents"], ensure_ascii=False),
-                                     "the new text")
-                done_at, state = _until(events, lambda s, b=before: s.get("phase") == "valmis"
-                                        and (args.ainult_word or _pdf_sha(s) not in (None, b)), "the new files")
-                texts.append(text_at - saved)
-                files.append(done_at - saved)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        texts, files = watch_times(project, args.runs, args.ainult_word)
     c, t, f = statistics.median(colds), statistics.median(texts), statistics.median(files)
+    flag = ["--ainult-word"] if args.ainult_word else []
     kind = "Word files" if args.ainult_word else "PDFs"
 
     def row(label: str, values: list[float], median: float) -> str:
