@@ -368,27 +368,43 @@ def _logo(rd: ResolvedDirective, templates: Path) -> Logo | None:
     return None if data is None else Logo(data, rd.letterhead.logo_height)
 
 
+@dataclass(frozen=True)
+class Document:
+    """Everything one Word file is rendered from: a template, its context and the properties.
+
+    Equal documents (and equal template and logo bytes) render to equal bytes, which is what
+    render_cache.py keys on."""
+
+    template: Path
+    context: dict
+    title: str
+    subject: str
+    author: str
+    created: datetime | None
+    logo: Logo | None
+
+    def render(self) -> bytes:
+        return render_docx(self.template, self.context, title=self.title, subject=self.subject,
+                           author=self.author, created=self.created, logo=self.logo)
+
+
+def _created(rd: ResolvedDirective) -> datetime | None:
+    return datetime.combine(rd.shown_date, datetime.min.time()) if rd.shown_date else None
+
+
+def directive_document(rd: ResolvedDirective, templates: Path) -> Document:
+    return Document(templates / DIRECTIVE_TEMPLATE, directive_context(rd), rd.document_title,
+                    "Käskkiri", rd.agency, _created(rd), _logo(rd, templates))
+
+
+def annex_document(rd: ResolvedDirective, annex: ResolvedAnnex, templates: Path) -> Document:
+    return Document(templates / ANNEX_TEMPLATE, annex_context(rd, annex), annex.document_title,
+                    rd.document_title, rd.agency, _created(rd), _logo(rd, templates))
+
+
 def render_directive(rd: ResolvedDirective, templates: Path) -> bytes:
-    created = datetime.combine(rd.shown_date, datetime.min.time()) if rd.shown_date else None
-    return render_docx(
-        templates / DIRECTIVE_TEMPLATE,
-        directive_context(rd),
-        title=rd.document_title,
-        subject="Käskkiri",
-        author=rd.agency,
-        created=created,
-        logo=_logo(rd, templates),
-    )
+    return directive_document(rd, templates).render()
 
 
 def render_annex(rd: ResolvedDirective, annex: ResolvedAnnex, templates: Path) -> bytes:
-    created = datetime.combine(rd.shown_date, datetime.min.time()) if rd.shown_date else None
-    return render_docx(
-        templates / ANNEX_TEMPLATE,
-        annex_context(rd, annex),
-        title=annex.document_title,
-        subject=rd.document_title,
-        author=rd.agency,
-        created=created,
-        logo=_logo(rd, templates),
-    )
+    return annex_document(rd, annex, templates).render()

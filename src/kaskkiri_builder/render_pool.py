@@ -1,6 +1,7 @@
 """A directive's Word files rendered on every core.
 
-Rendering an annex (docxtpl, then reading the file back to verify its text) is about 40 ms of CPU;
+Rendering an annex (docxtpl, then reading the file back to verify its text) is about 40 ms of CPU
+(none when render_cache.py remembers it);
 a directive of 200 annexes spends seconds there on one core while the others wait. Forked workers
 inherit the resolved directive, so nothing but each file's bytes crosses back. The files come
 back in order, and each is the same bytes the build's own process would make. A worker that
@@ -14,12 +15,13 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
-from .render import render_annex, render_directive
+from . import render_cache
+from .render import annex_document, directive_document
 from .resolve import ResolvedDirective
-from .text_guard import annex_texts, directive_texts, verify_readback
+from .text_guard import annex_texts, directive_texts, readback_problem, verify_readback
 
 #: Below this many documents a pool costs more than it saves (measured: benchmarks/render_speed.py).
 MIN_DOCUMENTS = 16
@@ -28,14 +30,30 @@ _job: tuple[ResolvedDirective, Path, list[str]] | None = None  # set before the 
 
 
 def render_verified(rd: ResolvedDirective, templates: Path, names: list[str], i: int) -> bytes:
-    """Document `i` (0 the directive, then the annexes) rendered and its text verified."""
+    """Document `i` (0 the directive, then the annexes) rendered, or remembered from an earlier
+    build (render_cache.py), and its text verified."""
     if i == 0:
-        data = render_directive(rd, templates)
-        verify_readback(names[0], data, directive_texts(rd))
+        doc = directive_document(rd, templates)
+
+        def expected() -> Iterator[str]:
+            return directive_texts(rd)
     else:
         annex = rd.annexes[i - 1]
-        data = render_annex(rd, annex, templates)
-        verify_readback(names[i], data, annex_texts(annex))
+        doc = annex_document(rd, annex, templates)
+
+        def expected() -> Iterator[str]:
+            return annex_texts(annex)
+    key = render_cache.document_key(doc)
+    if key is not None:
+        data = render_cache.remembered(key)
+        if data is not None:
+            if readback_problem(names[i], data, expected()) is None:
+                return data
+            render_cache.forget(key)  # damaged: rendered again below
+    data = doc.render()
+    verify_readback(names[i], data, expected())
+    if key is not None:
+        render_cache.remember(key, data)
     return data
 
 

@@ -1,0 +1,112 @@
+"""Word files remembered between builds: an unchanged document is not rendered again.
+
+A Word file is a function of its `render.Document` (the template's and the logo's bytes, the
+context, the properties) and of the code that renders it (this package's render modules and the
+versions of docxtpl, python-docx, Jinja and lxml), and all of that is the key. Kept in this
+process (`watch` renders only the annex a save changed) and in the user's cache folder (a cold
+build after one post changed renders that annex alone). The caller still reads every file back
+and compares it with the resolved texts (render_pool.py); a remembered file that fails that is
+forgotten and rendered again, so a damaged entry never reaches the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from .render import Document
+from .user_cache import cache_root, prune, write_atomically
+
+#: The folder in the cache, and how many files it keeps (about 40 KB each).
+FOLDER = "word"
+KEEP = 2000
+#: Files kept in this process (watch: a few directives' documents).
+IN_PROCESS = 512
+_CODE = ("render.py", "render_cache.py", "template_xml.py", "sandbox.py", "logo.py")
+_PACKAGES = ("docxtpl", "python-docx", "jinja2", "lxml")
+
+_memory: OrderedDict[str, bytes] = OrderedDict()
+_pruned = False
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    package = resources.files("kaskkiri_builder")
+    h = hashlib.sha256()
+    for name in _CODE:
+        h.update(name.encode() + b"\0" + package.joinpath(name).read_bytes())
+    for dist in _PACKAGES:
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=?".encode())
+    return h.digest()
+
+
+def _plain(value: object) -> object:
+    raise TypeError(f"not plain data: {type(value).__name__}")  # such a document is not cached
+
+
+def document_key(doc: Document) -> str | None:
+    """The document's key, or None when its context is not plain data (it is then not cached)."""
+    try:
+        context = json.dumps(doc.context, sort_keys=True, ensure_ascii=False, default=_plain)
+        template = doc.template.read_bytes()
+    except (TypeError, ValueError, OSError):
+        return None
+    h = hashlib.sha256(_code_fingerprint())
+    for part in (doc.template.name, context, doc.title, doc.subject, doc.author,
+                 doc.created.isoformat() if doc.created else "", str(doc.logo.height_mm if doc.logo else "")):
+        h.update(part.encode() + b"\0")
+    h.update(hashlib.sha256(template).digest())
+    h.update(hashlib.sha256(doc.logo.data).digest() if doc.logo else b"-")
+    return h.hexdigest()
+
+
+def _entry(key: str) -> Path | None:
+    root = cache_root()
+    return None if root is None else root / FOLDER / f"{key}.docx"
+
+
+def remembered(key: str) -> bytes | None:
+    data = _memory.get(key)
+    if data is not None:
+        _memory.move_to_end(key)
+        return data
+    path = _entry(key)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+        path.touch()  # recently used: pruned last
+    except OSError:
+        return None
+    return data if data.startswith(b"PK\x03\x04") else None
+
+
+def remember(key: str, data: bytes) -> None:
+    global _pruned
+    _memory[key] = data
+    if len(_memory) > IN_PROCESS:
+        _memory.popitem(last=False)
+    path = _entry(key)
+    if path is None:
+        return
+    try:
+        write_atomically(path, data)
+        if not _pruned:  # once a run: the folder stays within KEEP and this run's files
+            _pruned = True
+            prune(path.parent, KEEP)
+    except OSError:
+        pass  # a read-only or full cache folder costs time, never a result
+
+
+def forget(key: str) -> None:
+    _memory.pop(key, None)
+    path = _entry(key)
+    if path is not None:
+        path.unlink(missing_ok=True)
