@@ -52,6 +52,14 @@ def read_source(path: Path) -> Source:
         "registri tekst (.txt). Vana .doc-faili salvesta Wordis või LibreOffice'is .docx-ina.", str(path)))
 
 
+def read_sources(path: Path) -> list[Source]:
+    """The documents a file holds: a PDF's bookmarks split it (a combined signing PDF), any
+    other file is one."""
+    if path.is_file() and path.suffix.lower() == ".pdf":
+        return read_pdf_documents(path)
+    return [read_source(path)]
+
+
 def read_text(path: Path) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
@@ -278,6 +286,44 @@ def _columns(table: Any) -> tuple[float, ...]:
 
 
 def read_pdf(path: Path) -> Source:
+    """A PDF as one document (its bookmarks are not looked at)."""
+    return _read_pdf(path, split=False)[0]
+
+
+def read_pdf_documents(path: Path) -> list[Source]:
+    """A PDF as the documents its bookmarks (outline) mark: a combined signing PDF (the directive
+    and each annex, one bookmark each) gives one `Source` per bookmark, a table never joined over
+    a document's end. A PDF with fewer than two top-level bookmarks is one document."""
+    return _read_pdf(path, split=True)
+
+
+def _outline(path: Path) -> list[tuple[str, int, float | None]]:
+    """The top-level bookmarks in page order: (title, 1-based page, top in pdfplumber's terms
+    or None for the page's top). A damaged outline is ignored: the headings split then."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(path)
+        if reader.is_encrypted:
+            return []
+        out = []
+        for item in reader.outline:
+            if isinstance(item, list):  # a bookmark's children: parts of that document
+                continue
+            page = reader.get_destination_page_number(item)
+            if page is None or page < 0:
+                continue
+            top = None
+            y = item.get("/Top")
+            if y is not None and not isinstance(y, pypdf.generic.NullObject):
+                top = float(reader.pages[page].mediabox.top) - float(y)
+            out.append((str(item.title or "").strip(), page + 1, top))
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on a damaged outline
+        return []
+    return sorted(out, key=lambda b: (b[1], b[2] or 0.0))
+
+
+def _read_pdf(path: Path, split: bool) -> list[Source]:
     try:
         import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -285,7 +331,10 @@ def read_pdf(path: Path) -> Source:
         raise NotAJobDescription(Problem("PDF-i lugemiseks on vaja paketti pdfplumber (pip install pdfplumber).",
                                          path.name)) from None
     name = path.name
-    items: list[Line | _PdfTable] = []  # the document's text lines and tables in reading order
+    bookmarks = _outline(path) if split else []
+    if len(bookmarks) < 2:
+        bookmarks = []
+    items: list[tuple[tuple[int, float], Line | _PdfTable]] = []  # text lines and tables in reading order
     table_no = 0
     try:
         with pdfplumber.open(path) as pdf:
@@ -313,7 +362,7 @@ def read_pdf(path: Path) -> Source:
                                                              [page_no] * len(rows))))
                 if not on_page:
                     empty_pages += 1
-                items += [it for _, it in sorted(on_page, key=lambda it: it[0])]
+                items += [((page_no, top), it) for top, it in sorted(on_page, key=lambda it: it[0])]
             if pdf.pages and empty_pages == len(pdf.pages):
                 raise NotAJobDescription(Problem(
                     "PDF-is pole tekstikihti (skannitud pilt?): teksti ei saa lugeda. Anna algne Wordi fail "
@@ -324,7 +373,24 @@ def read_pdf(path: Path) -> Source:
         raise NotAJobDescription(Problem("PDF on parooliga kaitstud: eemalda parool ja proovi uuesti.", name)) from None
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         raise NotAJobDescription(Problem(f"PDF on katki või loetamatu ({type(exc).__name__}).", name)) from None
-    return Source(name, tuple(_pdf_lines(name, _join_continued(items))))
+    if not bookmarks:
+        return [Source(name, tuple(_pdf_lines(name, _join_continued([it for _, it in items]))))]
+    # each bookmark's document: the items from its place up to the next bookmark's
+    starts = [(page, top if top is not None else float("-inf")) for _, page, top in bookmarks]
+    groups: list[list[Line | _PdfTable]] = [[] for _ in bookmarks]
+    ahead: list[Line | _PdfTable] = []  # before the first bookmark: part of the first document
+    for place, it in items:
+        k = sum(1 for s in starts if s <= (place[0], place[1] + 0.5)) - 1
+        (groups[k] if k >= 0 else ahead).append(it)
+    groups[0][:0] = ahead
+    out: list[Source] = []
+    first_table = 1  # the tables are numbered through the file, as the report names them
+    for (title, _, _), group in zip(bookmarks, groups, strict=True):
+        joined = _join_continued(group)
+        if joined:
+            out.append(Source(name, tuple(_pdf_lines(name, joined, first_table)), title=title or None))
+            first_table += sum(1 for it in joined if isinstance(it, _PdfTable))
+    return out
 
 
 _END = (".", "!", "?", ";", ":")
@@ -381,10 +447,10 @@ def _join_continued(items: list[Line | _PdfTable]) -> list[Line | _PdfTable]:
     return out
 
 
-def _pdf_lines(name: str, items: list[Line | _PdfTable]) -> list[Line]:
+def _pdf_lines(name: str, items: list[Line | _PdfTable], first_table: int = 1) -> list[Line]:
     lines: list[Line] = []
     tables = [it for it in items if isinstance(it, _PdfTable)]
-    for n, table in enumerate(tables, start=1):
+    for n, table in enumerate(tables, start=first_table):
         table.number = n  # tables joined over a page break are one table
     for item in items:
         if isinstance(item, Line):

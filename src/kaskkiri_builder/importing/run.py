@@ -8,6 +8,7 @@ no inline form for (rights and closing line), and writes the files. Every file i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +31,11 @@ from .match import (
     stand_in_post,
 )
 from .parse import ImportedDirective, ImportedPost, NotAJobDescription, parse_directive, parse_job_descriptions
-from .readers import read_source
+from .readers import read_source, read_sources
+from .source import Source
 from .write import DutyPlan, NewClause, PostPlan, clauses_yaml, comment, literal, post_yaml, scalar
 
+ANNEX_BOOKMARK = re.compile(r"^Lisa\s+(\d+)\b", re.IGNORECASE)  # "Lisa 3. Ekspert"
 IMPORTED_CLAUSES = "imporditud"  # definitions/klauslid/imporditud.yaml
 
 
@@ -348,31 +351,40 @@ def import_directives(root: Path, files: Sequence[Path], replace: bool = False) 
 
 
 def _read_directives(files: Sequence[Path], head: str) -> list[ImportedDirective]:
-    """Each file with a directive's text starts one; files without one (annexes) join the last."""
-    from .parse import parse_job_description, split_parts
-
+    """Each document with a directive's text starts one; documents without one (annexes) join
+    the last. A combined PDF with bookmarks is one document per bookmark."""
     out: list[ImportedDirective] = []
     for f in files:
         try:
-            src = read_source(f)
-            _, parts = split_parts(src.lines)
-            text = " ".join(ln.text for ln in src.lines[:40])
-            if "KÄSKKIRI" in text:
-                out.append(parse_directive(src, head))
-                out[-1].notes += list(src.notes)
-                for post in out[-1].posts:
-                    post.notes[:0] = list(src.notes)
-            elif out:
-                posts = [parse_job_description(src.name, part) for part in (parts or [list(src.lines)])]
-                for post in posts:
-                    post.notes[:0] = list(src.notes)
-                out[-1].posts.extend(posts)
-            else:
-                raise ImportError_(Problem('see ei ole käskkiri: pealkirja "KÄSKKIRI" ei leitud. Anna käskkirja '
-                                           "fail enne selle lisasid.", str(f)))
+            for src in read_sources(f):
+                _read_document(src, head, out)
         except NotAJobDescription as exc:
             raise ImportError_(exc.problem) from None
     return out
+
+
+def _read_document(src: Source, head: str, out: list[ImportedDirective]) -> None:
+    from .parse import parse_job_description, split_parts
+
+    _, parts = split_parts(src.lines)
+    text = " ".join(ln.text for ln in src.lines[:40])
+    if "KÄSKKIRI" in text:
+        out.append(parse_directive(src, head))
+        out[-1].notes += list(src.notes)
+        for post in out[-1].posts:
+            post.notes[:0] = list(src.notes)
+    elif out:
+        posts = [parse_job_description(src.name, part) for part in (parts or [list(src.lines)])]
+        bookmark = ANNEX_BOOKMARK.match(src.title or "")
+        if bookmark and len(posts) == 1 and posts[0].annex is None:
+            posts[0].annex = int(bookmark.group(1))  # the heading has no "Lisa N": the bookmark says it
+        for post in posts:
+            post.notes[:0] = list(src.notes)
+        out[-1].posts.extend(posts)
+    else:
+        where = f"{src.name} ({src.title})" if src.title else src.name
+        raise ImportError_(Problem('see ei ole käskkiri: pealkirja "KÄSKKIRI" ei leitud. Anna käskkirja '
+                                   "fail enne selle lisasid.", where))
 
 
 __all__ = ["ImportResult", "import_directives", "import_job_descriptions", "KaskkiriError"]

@@ -55,3 +55,5 @@ class Source:
     name: str
     lines: tuple[Line, ...]
     notes: tuple[str, ...] = ()
+    #: the bookmark a document of a combined PDF had ("Lisa 3. Ekspert"), when split by bookmarks
+    title: str | None = None

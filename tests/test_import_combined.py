@@ -1,0 +1,84 @@
+"""`kaskkiri import kaskkiri` on the forms a signed set comes in that the other import tests do
+not make: the one combined signing PDF (split by its bookmarks, or by the annexes' headings
+when it has none), a directive that approves one job description, and duty tables with a
+number column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from pypdf.generic import Fit
+
+from kaskkiri_builder.docx_text import docx_text
+from kaskkiri_builder.importing.readers import _clean, read_sources
+from test_import_layouts import SIGNED, project_with
+from toolkit import cli, fold, text_diff
+
+COMBINED = SIGNED / "allkirjastamiseks-2026-01.pdf"
+
+
+def without_bookmarks(source: Path, dest: Path) -> Path:
+    writer = pypdf.PdfWriter(clone_from=source)
+    del writer.root_object["/Outlines"]
+    writer.write(dest)
+    return dest
+
+
+def assert_builds_the_signed_set(project: Path) -> None:
+    cli(project, "build", "2026-01", "--ainult-word")
+    built = project / "output/2026-01"
+    originals = [SIGNED / "kaskkiri.docx", *sorted(SIGNED.glob("lisa-*.docx"))]
+    assert len(originals) == 12
+    for original in originals:
+        (ours,) = built.glob(original.name[:7] + "*.docx") if original.name.startswith("lisa") \
+            else [built / original.name]
+        want, got = fold(docx_text(original)), fold(docx_text(ours))
+        assert got == want, f"{original.name}: {text_diff(want, got)}"
+
+
+@pytest.mark.parametrize("split", ["bookmarks", "headings"])
+def test_the_combined_signing_pdf_imports_to_a_text_identical_build(split, tmp_path):
+    source = COMBINED if split == "bookmarks" else without_bookmarks(COMBINED, tmp_path / COMBINED.name)
+    assert bool(pypdf.PdfReader(source).outline) == (split == "bookmarks")
+    project = project_with(tmp_path / "p", clauses=True)
+    cli(project, "import", "kaskkiri", str(source))
+    ledger = (project / "definitions/ajalugu.yaml").read_text(encoding="utf-8")
+    assert ledger.count("talituse-juhataja") == 1 and "noustaja-11" in ledger
+    assert len(list((project / "definitions/ametikohad").glob("*.yaml"))) == 11
+    assert_builds_the_signed_set(project)
+
+
+def test_a_pdf_is_split_at_its_bookmarks_and_tables_are_not_joined_over_a_documents_end(tmp_path):
+    """The directive and lisa 1 of the combined PDF, bookmarked; a bookmark in mid-page cuts there."""
+    reader = pypdf.PdfReader(COMBINED)
+    writer = pypdf.PdfWriter()
+    for page in reader.pages[:5]:
+        writer.add_page(page)
+    writer.add_outline_item(title="Käskkiri", page_number=0)
+    writer.add_outline_item(title="Lisa 1. Talituse juhataja", page_number=1)
+    small = tmp_path / "kaks.pdf"
+    writer.write(small)
+    directive, annex = read_sources(small)
+    assert (directive.title, annex.title) == ("Käskkiri", "Lisa 1. Talituse juhataja")
+    assert {ln.origin.page for ln in directive.lines} == {1}
+    assert annex.lines[0].text.startswith("KINNITATUD") and annex.lines[0].origin.page == 2
+    # without bookmarks the same file is one document
+    (whole,) = read_sources(without_bookmarks(small, tmp_path / "yks.pdf"))
+    assert [ln.text for ln in whole.lines] == [ln.text for ln in directive.lines + annex.lines]
+    # a bookmark that points into the middle of a page (/XYZ with a top) cuts the page there
+    with pdfplumber.open(small) as pdf:
+        page = pdf.pages[0]
+        text_lines = page.extract_text_lines()
+        cut = text_lines[len(text_lines) // 2]
+        y = float(page.height) - cut["top"] + 1
+    writer = pypdf.PdfWriter(clone_from=small)
+    del writer.root_object["/Outlines"]
+    writer.add_outline_item(title="Käskkiri", page_number=0)
+    writer.add_outline_item(title="Teine pool", page_number=0, fit=Fit.xyz(top=y))
+    writer.write(tmp_path / "pool.pdf")
+    first, second = read_sources(tmp_path / "pool.pdf")
+    assert second.title == "Teine pool" and second.lines[0].text == _clean(cut["text"])
+    assert [ln.text for ln in first.lines + second.lines] == [ln.text for ln in whole.lines]
