@@ -17,7 +17,8 @@ from ..definitions import load_definitions
 from ..definitions.model import Definitions, PostGroup
 from ..errors import DefinitionError, KaskkiriError, Problem
 from ..estonian import format_date, lower_first
-from ..scaffold import write_new, yaml_scalar
+from ..scaffold import yaml_scalar
+from ..staged_write import NewFile, write_all_new
 from .match import (
     ClauseMatch,
     ClauseMatcher,
@@ -208,12 +209,13 @@ def _refuse_existing(root: Path, files: dict[Path, str], replace: bool, directiv
         raise ImportError_(problems)
 
 
-def _write_all(root: Path, files: dict[Path, str], replace: bool) -> list[str]:
-    written = []
-    for path, text in files.items():
-        write_new(path, text, str(path.relative_to(root)), replace=replace)
-        written.append(str(path.relative_to(root)))
-    return written
+def _write_all(root: Path, files: dict[Path, str], replace: bool, always: Sequence[Path] = ()) -> list[str]:
+    """All files or none, flushed to disk once (staged_write.py); `always`: files replaced
+    without --asenda (the ledger, which an import adds to)."""
+    new = [NewFile(path, text, str(path.relative_to(root)), replace or path in always)
+           for path, text in files.items()]
+    write_all_new(new, root / "definitions")
+    return [f.shown for f in new]
 
 
 def _report(plans: Sequence[PostPlan], clauses: Sequence[NewClause], extra: Sequence[str]) -> list[str]:
@@ -343,10 +345,8 @@ def import_directives(root: Path, files: Sequence[Path], replace: bool = False) 
         report += list(d.notes)
     assert ledger_text is not None
     _refuse_existing(root, texts, replace)
-    written = _write_all(root, texts, replace)
     ledger_path = root / "definitions" / "ajalugu.yaml"
-    write_new(ledger_path, ledger_text, "definitions/ajalugu.yaml", replace=True)
-    written.append("definitions/ajalugu.yaml")
+    written = _write_all(root, {**texts, ledger_path: ledger_text}, replace, always=[ledger_path])
     return ImportResult(written, _report(plans, clauses, report))
 
 
