@@ -10,11 +10,12 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from docx import Document
 from pypdf.generic import Fit
 
 from kaskkiri_builder.docx_text import docx_text
 from kaskkiri_builder.importing.readers import _clean, read_sources
-from test_import_layouts import SIGNED, project_with
+from test_import_layouts import GENERAL, SIGNED, _row, as_written, imported, project_with
 from toolkit import cli, fold, text_diff
 
 COMBINED = SIGNED / "allkirjastamiseks-2026-01.pdf"
@@ -82,3 +83,51 @@ def test_a_pdf_is_split_at_its_bookmarks_and_tables_are_not_joined_over_a_docume
     first, second = read_sources(tmp_path / "pool.pdf")
     assert second.title == "Teine pool" and second.lines[0].text == _clean(cut["text"])
     assert [ln.text for ln in first.lines + second.lines] == [ln.text for ln in whole.lines]
+
+
+# --- a duties table with a number column ------------------------------------------------------------
+
+THREE_COLUMN_DUTIES = [("Valdkonna andmete koondamine ja analüüsimine.", ["Andmed on koondatud.", "Analüüs on tehtud."]),
+                       ("Aruannete koostamine.", ["Aruanded on esitatud tähtaegselt."]),
+                       ("Partnerite nõustamine.", ["Partnerid on nõustatud."])]
+
+
+def three_column_job_description(path: Path) -> Path:
+    """Each table with a leading number column: Üldosa as 1.1 | label | value, the duties as
+    "Nr" | duty | results with duties numbered 1., 2., 3. (not 2.1.)."""
+    doc = Document()
+    doc.add_paragraph("AMETIJUHEND")
+    doc.add_paragraph("1. Üldosa")
+    general = doc.add_table(rows=0, cols=3)
+    for n, (label, value) in enumerate(GENERAL, start=1):
+        _row(general, (f"1.{n}", label, value))
+    table = doc.add_table(rows=0, cols=3)
+    table.style = "Table Grid"
+    _row(table, ("Nr", "Peamised teenistusülesanded", "Oodatavad tulemused"))
+    for n, (text, results) in enumerate(THREE_COLUMN_DUTIES, start=1):
+        _row(table, (f"{n}.", text, "\n".join(results)))
+    doc.add_paragraph("4. Õigused ja vastutus")
+    rights = doc.add_table(rows=0, cols=3)
+    _row(rights, ("4.1", "Õigused", "saada tööks vajalikku infot;\nosaleda töörühmades."))
+    _row(rights, ("4.2", "Vastutus", "tööülesannete täitmise eest."))
+    doc.save(path)
+    return path
+
+
+def test_a_duties_table_with_a_number_column_reads_duty_and_results_apart(tmp_path):
+    source = three_column_job_description(tmp_path / "analyytik.docx")
+    posts, _ = imported(project_with(tmp_path / "p"), source)
+    post = posts["analuutik"]
+    assert as_written(post) == THREE_COLUMN_DUTIES
+    assert post.title == "analüütik" and post.unit == "kriisitoe-talitus"
+    assert post.rights is not None
+
+
+@pytest.mark.libreoffice
+def test_a_pdf_of_a_duties_table_with_a_number_column_reads_the_same(tmp_path):
+    from kaskkiri_builder.convert import convert_to_pdf
+
+    source = three_column_job_description(tmp_path / "analyytik.docx")
+    (pdf,) = convert_to_pdf([source], tmp_path / "pdf")
+    posts, _ = imported(project_with(tmp_path / "p"), pdf)
+    assert as_written(posts["analuutik"]) == THREE_COLUMN_DUTIES

@@ -147,8 +147,13 @@ def split_parts(lines: Sequence[Line]) -> tuple[list[Line], list[list[Line]]]:
 # --- a job description ----------------------------------------------------------------------------
 
 
+_ROW_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+")  # "1.1 Struktuuriüksus": a numbered label row
+
+
 def _label(text: str, labels: Sequence[str]) -> tuple[str, str] | None:
-    """(label, the rest of the line) when the line opens with one of `labels`."""
+    """(label, the rest of the line) when the line opens with one of `labels`, after the row's
+    number if it has one (a table with a number column, read as text)."""
+    text = text[m.end():] if (m := _ROW_NUMBER.match(text)) else text
     for label in sorted(labels, key=len, reverse=True):
         if text[: len(label)].lower() == label.lower():
             rest = text[len(label):]
@@ -269,12 +274,13 @@ def _duties(post: ImportedPost, lines: Sequence[Line]) -> None:
         if not text or ((duty is None or ln.column == 1) and text.lower() == "oodatavad tulemused"):
             continue
         m = _DUTY_RE.match(text) if ln.column in (None, 0) else None
-        if m:
+        opening = m.group(2) if m else text if ln.number is not None and ln.column == 0 else None
+        if opening is not None:
             if duty is not None:
                 duty.text = _fold(duty_parts)
             duty = ImportedDuty("", [], ln.origin)
             post.duties.append(duty)
-            duty_parts = [m.group(2)]
+            duty_parts = [opening]
             open_results = False
             continue
         if duty is None:

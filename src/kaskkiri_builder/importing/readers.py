@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -229,12 +229,13 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Ma
     """A table's cells row by row. A vertically merged cell (w:vMerge) is read once where it
     starts, except a value cell merged over rows that each open their own item (one "Oodatavad
     tulemused" cell for two duties): its text belongs to each, so it is repeated, and reported."""
-    out: list[Line] = []
+    rows: list[tuple[Origin, list[tuple[int, list[str]]]]] = []  # each row's cells: (grid column, lines)
     merged: dict[int, list[str]] = {}  # grid column -> the text of the merged cell that starts there
     for r, tr in enumerate(tbl.findall(f"{W}tr"), start=1):
         column = 0
         opens = False  # the row's first cell has its own text: the row opens an item
         origin = Origin(name, table=table_no, row=r)
+        cells: list[tuple[int, list[str]]] = []
         for tc in tr.findall(f"{W}tc"):
             tcpr = tc.find(f"{W}tcPr")
             span = 1
@@ -245,8 +246,9 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Ma
                 vm = tcpr.find(f"{W}vMerge")
                 vmerge = (_attr(vm) or "continue") if vm is not None else None
             if vmerge == "continue":  # the cell above holds the text
-                if column > 0 and opens and merged.get(column):
-                    out += [Line(t, origin, 1) for t in merged[column]]
+                repeated = column > 0 and opens and bool(merged.get(column))
+                cells.append((column, list(merged[column]) if repeated else []))
+                if repeated:
                     notes.add(f"vmerge\x00{origin.short()}")
                 column += span
                 continue
@@ -256,14 +258,49 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Ma
                 texts = _para_text(p, notes)
                 if number and texts and texts[0].strip():
                     texts[0] = f"{number} {texts[0].lstrip()}"
+                elif number and not any(t.strip() for t in texts):
+                    texts = [number]  # an automatically numbered empty paragraph: a number column
                 texts_of_cell += [t for t in texts if t.strip()]
-            out += [Line(t, origin, min(column, 1)) for t in texts_of_cell]
+            cells.append((column, texts_of_cell))
             if column == 0:
                 opens = bool(texts_of_cell)
             if vmerge == "restart":
                 merged[column] = texts_of_cell
             column += span
+        rows.append((origin, cells))
+    numbered = _numbered([[" ".join(texts) for _, texts in cells] for _, cells in rows])
+    out: list[Line] = []
+    for origin, cells in rows:
+        row_no = _row_number([" ".join(texts) for _, texts in cells]) if numbered else None
+        if row_no is not None:
+            (_, first), *rest = cells[1:]
+            out += [Line(t, origin, 0, (row_no or None) if i == 0 else None) for i, t in enumerate(first)]
+            out += [Line(t, origin, 1) for _, texts in rest for t in texts]
+            continue
+        out += [Line(t, origin, min(column, 1)) for column, texts in cells for t in texts]
     return out
+
+
+_NUMBER_CELL = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")  # "2.1.", "2.1", "1.", "12"
+_NUMBER_HEADER = re.compile(r"^(?:nr\.?|jrk\.?(?:\s*nr\.?)?|)$", re.IGNORECASE)  # "Nr", "Jrk nr" or empty
+
+
+def _numbered(rows: Sequence[Sequence[str]]) -> bool:
+    """A table with a leading number column (number | duty | results): rows of three or more
+    cells whose first holds only a number. Its other columns are then read as if it had none."""
+    return any(len(r) >= 3 and _NUMBER_CELL.match(r[0].strip()) for r in rows)
+
+
+def _row_number(cells: Sequence[str]) -> str | None:
+    """In a numbered table: the row's number ("" for a header or a row the number does not
+    open), or None when the row is not of the numbered layout (fewer than three cells, or its
+    first cell holds text: read as usual)."""
+    if len(cells) < 3:
+        return None
+    first = cells[0].strip()
+    if _NUMBER_CELL.match(first):
+        return first
+    return "" if _NUMBER_HEADER.match(first) else None
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -456,7 +493,15 @@ def _pdf_lines(name: str, items: list[Line | _PdfTable], first_table: int = 1) -
         if isinstance(item, Line):
             lines.append(item)
             continue
+        numbered = _numbered(item.rows)
         for r, (row, page) in enumerate(zip(item.rows, item.pages, strict=True), start=1):
+            origin = Origin(name, page=page, table=item.number, row=r)
+            number = _row_number(row) if numbered else None
+            if number is not None:  # number | duty | results: the number opens the duty
+                texts = _paragraphs(row[1].splitlines())
+                lines += [Line(t, origin, 0, (number or None) if i == 0 else None) for i, t in enumerate(texts)]
+                lines += [Line(t, origin, 1) for cell in row[2:] for t in _paragraphs(cell.splitlines())]
+                continue
             filled = [c for c in row if c.strip()]
             for col, cell in enumerate(row):
                 if not cell.strip():
