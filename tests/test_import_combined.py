@@ -5,6 +5,7 @@ number column."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -13,10 +14,12 @@ import pytest
 from docx import Document
 from pypdf.generic import Fit
 
+from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.docx_text import docx_text
 from kaskkiri_builder.importing.readers import _clean, read_sources
+from test_import import built_texts
 from test_import_layouts import GENERAL, SIGNED, _row, as_written, imported, project_with
-from toolkit import cli, fold, text_diff
+from toolkit import REFERENCE, cli, fold, reference_annex, text_diff
 
 COMBINED = SIGNED / "allkirjastamiseks-2026-01.pdf"
 
@@ -131,3 +134,63 @@ def test_a_pdf_of_a_duties_table_with_a_number_column_reads_the_same(tmp_path):
     (pdf,) = convert_to_pdf([source], tmp_path / "pdf")
     posts, _ = imported(project_with(tmp_path / "p"), pdf)
     assert as_written(posts["analuutik"]) == THREE_COLUMN_DUTIES
+
+
+# --- a directive that approves one job description -------------------------------------------------
+
+ELEVEN = ("ametijuhendid vastavalt lisadele 1-11 järgmiselt:\n1.1. talituse juhataja (lisa 1); ")
+
+
+def one_job_description(form: str) -> str:
+    """The register text of 07.01.2026 nr 1 cut to its directive and lisa 1, point 2 dropped, in
+    `form`: "lisa 1" (how kaskkiri writes one annex) or "(lisa)" (one unnumbered annex)."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    lisa1 = text.rindex("KINNITATUD", 0, text.index("käskkirjaga nr 1 Lisa 1\n"))
+    text = text[: text.index("KINNITATUD")] + text[lisa1: text.index("KINNITATUD", lisa1 + 1)]
+    items = text[text.index(ELEVEN): text.index("(lisa 11).") + len("(lisa 11).")]
+    point2 = text[text.index("2. Tunnistan kehtetuks"): text.index("3. Käskkiri jõustub")]
+    if form == "lisa 1":
+        text = text.replace(items, "ametijuhendi vastavalt lisale 1 järgmiselt:\n1.1. talituse juhataja (lisa 1).")
+    else:
+        text = text.replace(" " + items, " talituse juhataja ametijuhendi (lisa).")
+        text = text.replace("käskkirjaga nr 1 Lisa 1", "käskkirjaga nr 1 Lisa")
+    text = text.replace(point2, "").replace("3. Käskkiri jõustub", "2. Käskkiri jõustub")
+    text = text.replace("Ametijuhendite kinnitamine", "Ametijuhendi kinnitamine")
+    return text.replace("kinnitatud ametijuhendeid rakendatakse", "kinnitatud ametijuhendit rakendatakse")
+
+
+def test_a_directive_with_one_annex_imports_to_a_text_identical_build(tmp_path):
+    source = tmp_path / "yks-lisa.txt"
+    source.write_text(one_job_description("lisa 1"), encoding="utf-8")
+    project = project_with(tmp_path / "p", clauses=True)
+    cli(project, "import", "kaskkiri", str(source))
+    cli(project, "build", "2026-01", "--ainult-word")
+    directive, annexes = built_texts(project, "2026-01")
+    body = "\n".join(row for row in source.read_text(encoding="utf-8").splitlines() if not row.startswith("|"))
+    expected = fold(body[body.index("KÄSKKIRI"): body.index("KINNITATUD")])
+    assert "Kinnitan ohvriabi osakonna kriisitoe talituse ametijuhendi vastavalt lisale 1" in expected
+    assert directive == expected, text_diff(expected, directive)
+    assert list(annexes) == [1] and annexes[1] == reference_annex(1), text_diff(reference_annex(1), annexes[1])
+
+
+def test_a_directive_approving_one_unnumbered_job_description_goes_into_the_ledger_alone(tmp_path):
+    """kaskkiri has no form for it (its directives number their annexes): the ledger holds it as
+    `ametijuhend:`, and the next directive for that post revokes it by its title."""
+    source = tmp_path / "lisa.txt"
+    source.write_text(one_job_description("(lisa)"), encoding="utf-8")
+    project = project_with(tmp_path / "p", clauses=True)
+    run = cli(project, "import", "kaskkiri", str(source))
+    assert "nummerdamata" in run.stdout
+    defs = load_definitions(project / "definitions", project)
+    (entry,) = defs.ledger
+    assert (entry.id, entry.single_post, entry.annexes, entry.number) == (None, "talituse-juhataja", {}, "1")
+    assert defs.directives == {} and defs.posts["talituse-juhataja"].unit == "kriisitoe-talitus"
+    (project / "definitions/kaskkirjad").mkdir()
+    (project / "definitions/kaskkirjad/2026-02.yaml").write_text(
+        "oigusalus:\n  - Avaliku teenistuse seaduse § 52 lõigete 1 ja 2\nstruktuuriyksus: kriisitoe-talitus\n"
+        "lisad:\n  - talituse-juhataja\nallkirjastaja:\n  nimi: Maret Maripuu\n  ametinimetus: peadirektor\n",
+        encoding="utf-8")
+    cli(project, "build", "2026-02", "--ainult-word")
+    directive, _ = built_texts(project, "2026-02")
+    assert re.search(r'2\. Tunnistan kehtetuks peadirektori 07\.01\.2026 käskkirja nr 1 '
+                     r'["„]Ametijuhendi kinnitamine["“]\.', directive), directive

@@ -336,10 +336,21 @@ def import_directives(root: Path, files: Sequence[Path], replace: bool = False) 
         if any(e.is_same(d.number, d.date) for e in ledger):
             raise ImportError_(Problem(f"käskkiri {format_date(d.date)} nr {d.number} on ajaloos juba olemas; "
                                        "midagi ei kirjutatud.", "definitions/ajalugu.yaml"))
-        texts[root / "definitions" / "kaskkirjad" / f"{did}.yaml"] = directive_yaml(
-            d, unit, [annexes[n] for n in sorted(annexes)], missing)
-        entry = LedgerDirective(id=did, number=d.number, date=d.date, title=d.title,
-                                annexes={n: annexes[n] for n in sorted(annexes)}, revokes=tuple(revokes))
+        if d.single:
+            # kaskkiri writes a directive's job descriptions as numbered annexes only: this form
+            # cannot be built again, so it goes into the ledger alone (revoked later by its title)
+            pid = by_post[id(d.posts[0])].id
+            entry = LedgerDirective(id=None, number=d.number, date=d.date, title=d.title, single_post=pid,
+                                    revokes=tuple(revokes))
+            report.append(f'{d.origin}: käskkiri kinnitas ühe ametijuhendi nummerdamata lisana ("(lisa)"). '
+                          "kaskkiri koostab käskkirja alati nummerdatud lisadega, seega käskkirja faili ei "
+                          f'kirjutatud: ajaloos on see kirjena "ametijuhend: {pid}" ja järgmine käskkiri '
+                          "tunnistab selle kehtetuks pealkirjaga.")
+        else:
+            texts[root / "definitions" / "kaskkirjad" / f"{did}.yaml"] = directive_yaml(
+                d, unit, [annexes[n] for n in sorted(annexes)], missing)
+            entry = LedgerDirective(id=did, number=d.number, date=d.date, title=d.title,
+                                    annexes={n: annexes[n] for n in sorted(annexes)}, revokes=tuple(revokes))
         ledger.append(entry)
         ledger_text = _with_entry(ledger_text, entry)
         report += list(d.notes)
