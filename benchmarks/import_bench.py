@@ -8,7 +8,8 @@ organisatsioon.yaml, templates and clause library. The baseline, measured in the
 reading the same files' text (docx_text): the least any import must do. Printed: time per
 document for both (wall clock, and CPU time, which other processes on a shared machine disturb
 less), their ratios, and how many duties became clause references. The import's wall time
-includes writing each post file durably (fsync), which the baseline does not do.
+includes writing the post files durably (staged_write.py: one flush to disk for all of them),
+which the baseline does not do.
 """
 
 from __future__ import annotations

@@ -73,13 +73,16 @@ def _with_number_and_date(text: str, number: str, on: date) -> str:
 
 def _ledger_entry(entry: history.LedgerDirective) -> CommentedMap:
     m = CommentedMap()
-    m["id"] = entry.id
+    if entry.id is not None:  # None: no directive file (an imported one-job-description directive)
+        m["id"] = entry.id
     m["number"] = _yaml_number(entry.number)
     m["kuupaev"] = estonian.format_date(entry.date)
     if entry.title:
         m["pealkiri"] = entry.title
-    lisad = CommentedSeq(entry.annexes[n] for n in sorted(entry.annexes))
-    m["lisad"] = lisad
+    if entry.single_post is not None:
+        m["ametijuhend"] = entry.single_post
+    else:
+        m["lisad"] = CommentedSeq(entry.annexes[n] for n in sorted(entry.annexes))
     if entry.revokes:
         revs = CommentedSeq()
         for r in entry.revokes:

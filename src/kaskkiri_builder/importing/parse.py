@@ -112,6 +112,7 @@ class ImportedDirective:
     register: dict[str, str]
     signatory_basis: str | None = None  # a deputy's appointment, the legal basis's last part
     posts: list[ImportedPost] = field(default_factory=list)
+    single: bool = False  # approved one job description with no numbered annexes ("(lisa)")
     notes: list[str] = field(default_factory=list)
 
 
@@ -147,8 +148,13 @@ def split_parts(lines: Sequence[Line]) -> tuple[list[Line], list[list[Line]]]:
 # --- a job description ----------------------------------------------------------------------------
 
 
+_ROW_NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+")  # "1.1 Struktuuriüksus": a numbered label row
+
+
 def _label(text: str, labels: Sequence[str]) -> tuple[str, str] | None:
-    """(label, the rest of the line) when the line opens with one of `labels`."""
+    """(label, the rest of the line) when the line opens with one of `labels`, after the row's
+    number if it has one (a table with a number column, read as text)."""
+    text = text[m.end():] if (m := _ROW_NUMBER.match(text)) else text
     for label in sorted(labels, key=len, reverse=True):
         if text[: len(label)].lower() == label.lower():
             rest = text[len(label):]
@@ -269,12 +275,13 @@ def _duties(post: ImportedPost, lines: Sequence[Line]) -> None:
         if not text or ((duty is None or ln.column == 1) and text.lower() == "oodatavad tulemused"):
             continue
         m = _DUTY_RE.match(text) if ln.column in (None, 0) else None
-        if m:
+        opening = m.group(2) if m else text if ln.number is not None and ln.column == 0 else None
+        if opening is not None:
             if duty is not None:
                 duty.text = _fold(duty_parts)
             duty = ImportedDuty("", [], ln.origin)
             post.duties.append(duty)
-            duty_parts = [m.group(2)]
+            duty_parts = [opening]
             open_results = False
             continue
         if duty is None:
@@ -419,16 +426,23 @@ def parse_directive(doc: Source, head_title: str) -> ImportedDirective:
     title, rest = (t.group(1), t.group(2)) if t else ("", rest)
     p1 = re.match(r"(.*?)\s+alusel\s+1\.\s+Kinnitan\s+(.*?)\s+ametijuhendi(?:d)?\s+vastavalt\s+lisa\w*\s+"
                   r"[\d\s,kuni–-]+?\s*järgmiselt:\s*(.*)$", rest)
-    if not p1:
+    # one job description without numbered annexes: "1. Kinnitan <üksuse> <ametikoha> ametijuhendi (lisa)."
+    single = None if p1 else re.match(
+        r"(.*?)\s+alusel\s+1\.\s+Kinnitan\s+(.*?)\s+ametijuhendi\s+\(lisa\)\.?\s*(.*)$", rest)
+    if not p1 and not single:
         raise _problem(origin, 'käskkirja punkt 1 ("... alusel 1. Kinnitan <üksuse> ametijuhendid '
-                       'vastavalt lisadele ... järgmiselt:") ei ole loetav.')
-    basis, unit_genitive, rest = p1.groups()
+                       'vastavalt lisadele ... järgmiselt:" või "1. Kinnitan <üksuse> <ametikoha> '
+                       'ametijuhendi (lisa).") ei ole loetav.')
+    point1 = p1 or single
+    assert point1 is not None
+    basis, unit_genitive, rest = point1.groups()
     p2 = re.search(r"(?:^|\s)2\.\s+Tunnistan kehtetuks\s+(.*?)\.\s+3\.\s+", rest)
-    p3 = re.search(r"(?:^|\s)3\.\s+(Käskkiri jõustub.*)$", rest)
+    # the entry into force is the last point: 3. after a point 2, else 2.
+    p3 = re.search(r"(?:^|\s)[23]\.\s+(Käskkiri jõustub.*)$", rest)
     items_text = rest[: p2.start() if p2 else p3.start() if p3 else len(rest)]
     titles = [(int(n), title_.strip()) for title_, n in
               re.findall(r"1\.\d+\.\s+(.+?)\s+\(lisa\s+(\d+)\)[;.]?", items_text)]
-    if not titles:
+    if not titles and not single:
         raise _problem(origin, 'käskkirja punktis 1 ei leitud ühtegi lisa ("1.1. talituse juhataja (lisa 1);").')
     point3 = p3.group(1) if p3 else ""
     entry = re.match(r"Käskkiri jõustub (.*?)\.", point3)
@@ -445,14 +459,30 @@ def parse_directive(doc: Source, head_title: str) -> ImportedDirective:
             name, signer_title, signer_basis, basis, note = _deputy(signed, basis)
             if note:
                 notes.append(f"{origin}: {note}")
+    posts = [parse_job_description(doc.name, part) for part in parts]
+    if single:
+        unit_genitive = _single_unit(unit_genitive, posts, origin)
     return ImportedDirective(
         source=doc.name, origin=origin, number=number, date=on, title=title, legal_basis=basis,
         unit_genitive=unit_genitive, annex_titles=titles, revocation=p2.group(1) if p2 else None,
         in_force_on=in_force, retroactive_from=_date_in_words(retro.group(1)) if retro else None,
         signatory_name=name, signatory_title=signer_title, signatory_basis=signer_basis,
-        register=parse_register(before),
-        posts=[parse_job_description(doc.name, part) for part in parts], notes=notes,
+        register=parse_register(before), posts=posts, notes=notes, single=bool(single),
     )
+
+
+def _single_unit(approved: str, posts: Sequence[ImportedPost], origin: Origin) -> str:
+    """The unit's genitive out of "<unit genitive> <post title>" (point 1 of a directive that
+    approves one job description): the job description's own title ends it."""
+    if len(posts) != 1:
+        raise _problem(origin, f"käskkiri kinnitab ühe ametijuhendi (lisa), aga failis on {len(posts)} "
+                       "ametijuhendit.")
+    title = posts[0].general["teenistuskoht"].text.strip().lower()
+    if not approved.lower().endswith(" " + title):
+        raise _problem(origin, f'punkt 1 "Kinnitan {approved} ametijuhendi" ei lõpe ametijuhendi '
+                       f'ametikohaga "{title}": üksust ei saa sellest eraldada.')
+    posts[0].annex = None
+    return approved[: -len(title) - 1].strip()
 
 
 def parse_job_descriptions(doc: Source) -> list[ImportedPost]:

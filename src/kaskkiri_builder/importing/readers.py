@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +50,14 @@ def read_source(path: Path) -> Source:
     raise NotAJobDescription(Problem(
         f"failitüüpi {suffix} ei saa importida: anna Wordi fail (.docx), tekstikihiga PDF või "
         "registri tekst (.txt). Vana .doc-faili salvesta Wordis või LibreOffice'is .docx-ina.", str(path)))
+
+
+def read_sources(path: Path) -> list[Source]:
+    """The documents a file holds: a PDF's bookmarks split it (a combined signing PDF), any
+    other file is one."""
+    if path.is_file() and path.suffix.lower() == ".pdf":
+        return read_pdf_documents(path)
+    return [read_source(path)]
 
 
 def read_text(path: Path) -> Source:
@@ -221,12 +229,13 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Ma
     """A table's cells row by row. A vertically merged cell (w:vMerge) is read once where it
     starts, except a value cell merged over rows that each open their own item (one "Oodatavad
     tulemused" cell for two duties): its text belongs to each, so it is repeated, and reported."""
-    out: list[Line] = []
+    rows: list[tuple[Origin, list[tuple[int, list[str]]]]] = []  # each row's cells: (grid column, lines)
     merged: dict[int, list[str]] = {}  # grid column -> the text of the merged cell that starts there
     for r, tr in enumerate(tbl.findall(f"{W}tr"), start=1):
         column = 0
         opens = False  # the row's first cell has its own text: the row opens an item
         origin = Origin(name, table=table_no, row=r)
+        cells: list[tuple[int, list[str]]] = []
         for tc in tr.findall(f"{W}tc"):
             tcpr = tc.find(f"{W}tcPr")
             span = 1
@@ -237,8 +246,9 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Ma
                 vm = tcpr.find(f"{W}vMerge")
                 vmerge = (_attr(vm) or "continue") if vm is not None else None
             if vmerge == "continue":  # the cell above holds the text
-                if column > 0 and opens and merged.get(column):
-                    out += [Line(t, origin, 1) for t in merged[column]]
+                repeated = column > 0 and opens and bool(merged.get(column))
+                cells.append((column, list(merged[column]) if repeated else []))
+                if repeated:
                     notes.add(f"vmerge\x00{origin.short()}")
                 column += span
                 continue
@@ -248,14 +258,49 @@ def _table(tbl: Any, name: str, table_no: int, numbering: _Numbering, styles: Ma
                 texts = _para_text(p, notes)
                 if number and texts and texts[0].strip():
                     texts[0] = f"{number} {texts[0].lstrip()}"
+                elif number and not any(t.strip() for t in texts):
+                    texts = [number]  # an automatically numbered empty paragraph: a number column
                 texts_of_cell += [t for t in texts if t.strip()]
-            out += [Line(t, origin, min(column, 1)) for t in texts_of_cell]
+            cells.append((column, texts_of_cell))
             if column == 0:
                 opens = bool(texts_of_cell)
             if vmerge == "restart":
                 merged[column] = texts_of_cell
             column += span
+        rows.append((origin, cells))
+    numbered = _numbered([[" ".join(texts) for _, texts in cells] for _, cells in rows])
+    out: list[Line] = []
+    for origin, cells in rows:
+        row_no = _row_number([" ".join(texts) for _, texts in cells]) if numbered else None
+        if row_no is not None:
+            (_, first), *rest = cells[1:]
+            out += [Line(t, origin, 0, (row_no or None) if i == 0 else None) for i, t in enumerate(first)]
+            out += [Line(t, origin, 1) for _, texts in rest for t in texts]
+            continue
+        out += [Line(t, origin, min(column, 1)) for column, texts in cells for t in texts]
     return out
+
+
+_NUMBER_CELL = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")  # "2.1.", "2.1", "1.", "12"
+_NUMBER_HEADER = re.compile(r"^(?:nr\.?|jrk\.?(?:\s*nr\.?)?|)$", re.IGNORECASE)  # "Nr", "Jrk nr" or empty
+
+
+def _numbered(rows: Sequence[Sequence[str]]) -> bool:
+    """A table with a leading number column (number | duty | results): rows of three or more
+    cells whose first holds only a number. Its other columns are then read as if it had none."""
+    return any(len(r) >= 3 and _NUMBER_CELL.match(r[0].strip()) for r in rows)
+
+
+def _row_number(cells: Sequence[str]) -> str | None:
+    """In a numbered table: the row's number ("" for a header or a row the number does not
+    open), or None when the row is not of the numbered layout (fewer than three cells, or its
+    first cell holds text: read as usual)."""
+    if len(cells) < 3:
+        return None
+    first = cells[0].strip()
+    if _NUMBER_CELL.match(first):
+        return first
+    return "" if _NUMBER_HEADER.match(first) else None
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -278,6 +323,44 @@ def _columns(table: Any) -> tuple[float, ...]:
 
 
 def read_pdf(path: Path) -> Source:
+    """A PDF as one document (its bookmarks are not looked at)."""
+    return _read_pdf(path, split=False)[0]
+
+
+def read_pdf_documents(path: Path) -> list[Source]:
+    """A PDF as the documents its bookmarks (outline) mark: a combined signing PDF (the directive
+    and each annex, one bookmark each) gives one `Source` per bookmark, a table never joined over
+    a document's end. A PDF with fewer than two top-level bookmarks is one document."""
+    return _read_pdf(path, split=True)
+
+
+def _outline(path: Path) -> list[tuple[str, int, float | None]]:
+    """The top-level bookmarks in page order: (title, 1-based page, top in pdfplumber's terms
+    or None for the page's top). A damaged outline is ignored: the headings split then."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(path)
+        if reader.is_encrypted:
+            return []
+        out = []
+        for item in reader.outline:
+            if isinstance(item, list):  # a bookmark's children: parts of that document
+                continue
+            page = reader.get_destination_page_number(item)
+            if page is None or page < 0:
+                continue
+            top = None
+            y = item.get("/Top")
+            if y is not None and not isinstance(y, pypdf.generic.NullObject):
+                top = float(reader.pages[page].mediabox.top) - float(y)
+            out.append((str(item.title or "").strip(), page + 1, top))
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on a damaged outline
+        return []
+    return sorted(out, key=lambda b: (b[1], b[2] or 0.0))
+
+
+def _read_pdf(path: Path, split: bool) -> list[Source]:
     try:
         import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -285,7 +368,10 @@ def read_pdf(path: Path) -> Source:
         raise NotAJobDescription(Problem("PDF-i lugemiseks on vaja paketti pdfplumber (pip install pdfplumber).",
                                          path.name)) from None
     name = path.name
-    items: list[Line | _PdfTable] = []  # the document's text lines and tables in reading order
+    bookmarks = _outline(path) if split else []
+    if len(bookmarks) < 2:
+        bookmarks = []
+    items: list[tuple[tuple[int, float], Line | _PdfTable]] = []  # text lines and tables in reading order
     table_no = 0
     try:
         with pdfplumber.open(path) as pdf:
@@ -313,7 +399,7 @@ def read_pdf(path: Path) -> Source:
                                                              [page_no] * len(rows))))
                 if not on_page:
                     empty_pages += 1
-                items += [it for _, it in sorted(on_page, key=lambda it: it[0])]
+                items += [((page_no, top), it) for top, it in sorted(on_page, key=lambda it: it[0])]
             if pdf.pages and empty_pages == len(pdf.pages):
                 raise NotAJobDescription(Problem(
                     "PDF-is pole tekstikihti (skannitud pilt?): teksti ei saa lugeda. Anna algne Wordi fail "
@@ -324,7 +410,24 @@ def read_pdf(path: Path) -> Source:
         raise NotAJobDescription(Problem("PDF on parooliga kaitstud: eemalda parool ja proovi uuesti.", name)) from None
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
         raise NotAJobDescription(Problem(f"PDF on katki või loetamatu ({type(exc).__name__}).", name)) from None
-    return Source(name, tuple(_pdf_lines(name, _join_continued(items))))
+    if not bookmarks:
+        return [Source(name, tuple(_pdf_lines(name, _join_continued([it for _, it in items]))))]
+    # each bookmark's document: the items from its place up to the next bookmark's
+    starts = [(page, top if top is not None else float("-inf")) for _, page, top in bookmarks]
+    groups: list[list[Line | _PdfTable]] = [[] for _ in bookmarks]
+    ahead: list[Line | _PdfTable] = []  # before the first bookmark: part of the first document
+    for place, it in items:
+        k = sum(1 for s in starts if s <= (place[0], place[1] + 0.5)) - 1
+        (groups[k] if k >= 0 else ahead).append(it)
+    groups[0][:0] = ahead
+    out: list[Source] = []
+    first_table = 1  # the tables are numbered through the file, as the report names them
+    for (title, _, _), group in zip(bookmarks, groups, strict=True):
+        joined = _join_continued(group)
+        if joined:
+            out.append(Source(name, tuple(_pdf_lines(name, joined, first_table)), title=title or None))
+            first_table += sum(1 for it in joined if isinstance(it, _PdfTable))
+    return out
 
 
 _END = (".", "!", "?", ";", ":")
@@ -381,16 +484,24 @@ def _join_continued(items: list[Line | _PdfTable]) -> list[Line | _PdfTable]:
     return out
 
 
-def _pdf_lines(name: str, items: list[Line | _PdfTable]) -> list[Line]:
+def _pdf_lines(name: str, items: list[Line | _PdfTable], first_table: int = 1) -> list[Line]:
     lines: list[Line] = []
     tables = [it for it in items if isinstance(it, _PdfTable)]
-    for n, table in enumerate(tables, start=1):
+    for n, table in enumerate(tables, start=first_table):
         table.number = n  # tables joined over a page break are one table
     for item in items:
         if isinstance(item, Line):
             lines.append(item)
             continue
+        numbered = _numbered(item.rows)
         for r, (row, page) in enumerate(zip(item.rows, item.pages, strict=True), start=1):
+            origin = Origin(name, page=page, table=item.number, row=r)
+            number = _row_number(row) if numbered else None
+            if number is not None:  # number | duty | results: the number opens the duty
+                texts = _paragraphs(row[1].splitlines())
+                lines += [Line(t, origin, 0, (number or None) if i == 0 else None) for i, t in enumerate(texts)]
+                lines += [Line(t, origin, 1) for cell in row[2:] for t in _paragraphs(cell.splitlines())]
+                continue
             filled = [c for c in row if c.strip()]
             for col, cell in enumerate(row):
                 if not cell.strip():

@@ -8,6 +8,7 @@ no inline form for (rights and closing line), and writes the files. Every file i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from ..definitions import load_definitions
 from ..definitions.model import Definitions, PostGroup
 from ..errors import DefinitionError, KaskkiriError, Problem
 from ..estonian import format_date, lower_first
-from ..scaffold import write_new, yaml_scalar
+from ..scaffold import yaml_scalar
+from ..staged_write import NewFile, write_all_new
 from .match import (
     ClauseMatch,
     ClauseMatcher,
@@ -30,9 +32,11 @@ from .match import (
     stand_in_post,
 )
 from .parse import ImportedDirective, ImportedPost, NotAJobDescription, parse_directive, parse_job_descriptions
-from .readers import read_source
+from .readers import read_source, read_sources
+from .source import Source
 from .write import DutyPlan, NewClause, PostPlan, clauses_yaml, comment, literal, post_yaml, scalar
 
+ANNEX_BOOKMARK = re.compile(r"^Lisa\s+(\d+)\b", re.IGNORECASE)  # "Lisa 3. Ekspert"
 IMPORTED_CLAUSES = "imporditud"  # definitions/klauslid/imporditud.yaml
 
 
@@ -205,12 +209,13 @@ def _refuse_existing(root: Path, files: dict[Path, str], replace: bool, directiv
         raise ImportError_(problems)
 
 
-def _write_all(root: Path, files: dict[Path, str], replace: bool) -> list[str]:
-    written = []
-    for path, text in files.items():
-        write_new(path, text, str(path.relative_to(root)), replace=replace)
-        written.append(str(path.relative_to(root)))
-    return written
+def _write_all(root: Path, files: dict[Path, str], replace: bool, always: Sequence[Path] = ()) -> list[str]:
+    """All files or none, flushed to disk once (staged_write.py); `always`: files replaced
+    without --asenda (the ledger, which an import adds to)."""
+    new = [NewFile(path, text, str(path.relative_to(root)), replace or path in always)
+           for path, text in files.items()]
+    write_all_new(new, root / "definitions")
+    return [f.shown for f in new]
 
 
 def _report(plans: Sequence[PostPlan], clauses: Sequence[NewClause], extra: Sequence[str]) -> list[str]:
@@ -335,48 +340,66 @@ def import_directives(root: Path, files: Sequence[Path], replace: bool = False) 
         if any(e.is_same(d.number, d.date) for e in ledger):
             raise ImportError_(Problem(f"käskkiri {format_date(d.date)} nr {d.number} on ajaloos juba olemas; "
                                        "midagi ei kirjutatud.", "definitions/ajalugu.yaml"))
-        texts[root / "definitions" / "kaskkirjad" / f"{did}.yaml"] = directive_yaml(
-            d, unit, [annexes[n] for n in sorted(annexes)], missing)
-        entry = LedgerDirective(id=did, number=d.number, date=d.date, title=d.title,
-                                annexes={n: annexes[n] for n in sorted(annexes)}, revokes=tuple(revokes))
+        if d.single:
+            # kaskkiri writes a directive's job descriptions as numbered annexes only: this form
+            # cannot be built again, so it goes into the ledger alone (revoked later by its title)
+            pid = by_post[id(d.posts[0])].id
+            entry = LedgerDirective(id=None, number=d.number, date=d.date, title=d.title, single_post=pid,
+                                    revokes=tuple(revokes))
+            report.append(f'{d.origin}: käskkiri kinnitas ühe ametijuhendi nummerdamata lisana ("(lisa)"). '
+                          "kaskkiri koostab käskkirja alati nummerdatud lisadega, seega käskkirja faili ei "
+                          f'kirjutatud: ajaloos on see kirjena "ametijuhend: {pid}" ja järgmine käskkiri '
+                          "tunnistab selle kehtetuks pealkirjaga.")
+        else:
+            texts[root / "definitions" / "kaskkirjad" / f"{did}.yaml"] = directive_yaml(
+                d, unit, [annexes[n] for n in sorted(annexes)], missing)
+            entry = LedgerDirective(id=did, number=d.number, date=d.date, title=d.title,
+                                    annexes={n: annexes[n] for n in sorted(annexes)}, revokes=tuple(revokes))
         ledger.append(entry)
         ledger_text = _with_entry(ledger_text, entry)
         report += list(d.notes)
     assert ledger_text is not None
     _refuse_existing(root, texts, replace)
-    written = _write_all(root, texts, replace)
     ledger_path = root / "definitions" / "ajalugu.yaml"
-    write_new(ledger_path, ledger_text, "definitions/ajalugu.yaml", replace=True)
-    written.append("definitions/ajalugu.yaml")
+    written = _write_all(root, {**texts, ledger_path: ledger_text}, replace, always=[ledger_path])
     return ImportResult(written, _report(plans, clauses, report))
 
 
 def _read_directives(files: Sequence[Path], head: str) -> list[ImportedDirective]:
-    """Each file with a directive's text starts one; files without one (annexes) join the last."""
-    from .parse import parse_job_description, split_parts
-
+    """Each document with a directive's text starts one; documents without one (annexes) join
+    the last. A combined PDF with bookmarks is one document per bookmark."""
     out: list[ImportedDirective] = []
     for f in files:
         try:
-            src = read_source(f)
-            _, parts = split_parts(src.lines)
-            text = " ".join(ln.text for ln in src.lines[:40])
-            if "KÄSKKIRI" in text:
-                out.append(parse_directive(src, head))
-                out[-1].notes += list(src.notes)
-                for post in out[-1].posts:
-                    post.notes[:0] = list(src.notes)
-            elif out:
-                posts = [parse_job_description(src.name, part) for part in (parts or [list(src.lines)])]
-                for post in posts:
-                    post.notes[:0] = list(src.notes)
-                out[-1].posts.extend(posts)
-            else:
-                raise ImportError_(Problem('see ei ole käskkiri: pealkirja "KÄSKKIRI" ei leitud. Anna käskkirja '
-                                           "fail enne selle lisasid.", str(f)))
+            for src in read_sources(f):
+                _read_document(src, head, out)
         except NotAJobDescription as exc:
             raise ImportError_(exc.problem) from None
     return out
+
+
+def _read_document(src: Source, head: str, out: list[ImportedDirective]) -> None:
+    from .parse import parse_job_description, split_parts
+
+    _, parts = split_parts(src.lines)
+    text = " ".join(ln.text for ln in src.lines[:40])
+    if "KÄSKKIRI" in text:
+        out.append(parse_directive(src, head))
+        out[-1].notes += list(src.notes)
+        for post in out[-1].posts:
+            post.notes[:0] = list(src.notes)
+    elif out:
+        posts = [parse_job_description(src.name, part) for part in (parts or [list(src.lines)])]
+        bookmark = ANNEX_BOOKMARK.match(src.title or "")
+        if bookmark and len(posts) == 1 and posts[0].annex is None:
+            posts[0].annex = int(bookmark.group(1))  # the heading has no "Lisa N": the bookmark says it
+        for post in posts:
+            post.notes[:0] = list(src.notes)
+        out[-1].posts.extend(posts)
+    else:
+        where = f"{src.name} ({src.title})" if src.title else src.name
+        raise ImportError_(Problem('see ei ole käskkiri: pealkirja "KÄSKKIRI" ei leitud. Anna käskkirja '
+                                   "fail enne selle lisasid.", where))
 
 
 __all__ = ["ImportResult", "import_directives", "import_job_descriptions", "KaskkiriError"]

@@ -46,6 +46,9 @@ class Line:
     text: str
     origin: Origin
     column: int | None = None
+    #: what the row's number column held ("2.1.", "1"), on the first line of the cell after it:
+    #: a table of number | duty | results opens a duty with it
+    number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,3 +58,5 @@ class Source:
     name: str
     lines: tuple[Line, ...]
     notes: tuple[str, ...] = ()
+    #: the bookmark a document of a combined PDF had ("Lisa 3. Ekspert"), when split by bookmarks
+    title: str | None = None
