@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -34,11 +35,17 @@ def _unmarked_soffice(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _no_conversion_cache():
-    """No test uses the user's conversion cache (~/.cache/kaskkiri), nor any cache unless it
-    sets one up (test_conversion_cache.py): a PDF from an earlier test would hide a conversion."""
+def _no_conversion_cache(tmp_path_factory):
+    """No test uses the user's cache folder (~/.cache/kaskkiri), nor the PDF cache unless it sets
+    one up (test_conversion_cache.py): a PDF from an earlier test would hide a conversion. The
+    run has its own folder for the caches that only save time (spelling results, Word files:
+    exact keys, and a remembered Word file is still read back and verified)."""
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # the run's folder, which every worker's own folder is in
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KASKKIRI_CACHE", "")
+        mp.setenv("KASKKIRI_CACHE", str(run / "vahemalu"))
+        mp.setenv("KASKKIRI_CACHE_PDF", "")
         yield
 
 

@@ -178,6 +178,7 @@ def test_the_environment_changes_with_libreoffice_fonts_clock_and_locale(tmp_pat
 def test_where_the_cache_is_and_how_to_turn_it_off(tmp_path: Path) -> None:
     assert cache_folder({"KASKKIRI_CACHE": str(tmp_path)}) == tmp_path / "pdf"
     assert cache_folder({"KASKKIRI_CACHE": ""}) is None
+    assert cache_folder({"KASKKIRI_CACHE": str(tmp_path), "KASKKIRI_CACHE_PDF": ""}) is None
     assert open_cache({"KASKKIRI_CACHE": " "}) is None
     assert cache_folder({"XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"}) == Path("/x/cache/kaskkiri/pdf")
     assert cache_folder({"XDG_CACHE_HOME": "relative", "HOME": "/home/u"}) == Path("/home/u/.cache/kaskkiri/pdf")
@@ -220,6 +221,7 @@ def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str,
     env = {"KASKKIRI_SOFFICE": str(script), "KASKKIRI_CACHE": str(tmp_path / "cache")}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.delenv("KASKKIRI_CACHE_PDF", raising=False)  # conftest turns the PDF cache off
     return env, log
 
 
@@ -319,6 +321,7 @@ def test_a_cached_rebuild_equals_a_clean_build(tmp_path: Path, monkeypatch: pyte
     """One post changed, a damaged entry: the warm build converts those two files, and every
     file it writes (manifest.json too) equals a build that converts everything."""
     monkeypatch.setenv("KASKKIRI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("KASKKIRI_CACHE_PDF", raising=False)
     project = copy_example(tmp_path / "projekt")
     build_draft(project)
     change_lisa_3(project)

@@ -48,8 +48,15 @@ INSTALLATION_PARTS = ("program", "share/registry", "share/fonts", "share/extensi
 _ENV_KEYS = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "FONTCONFIG_FILE", "FONTCONFIG_PATH")
 
 
+#: Set to "", turns off the PDF cache alone (the test suite does: a PDF an earlier test left
+#: would hide a conversion a test is about, while the other caches only save time).
+PDF_ENV_VAR = "KASKKIRI_CACHE_PDF"
+
+
 def cache_folder(environ: Mapping[str, str] = os.environ) -> Path | None:
     """The PDF cache's folder, or None when the user turned the cache off (KASKKIRI_CACHE="")."""
+    if PDF_ENV_VAR in environ and not environ[PDF_ENV_VAR].strip():
+        return None
     root = cache_root(environ)
     return None if root is None else root / "pdf"
 
