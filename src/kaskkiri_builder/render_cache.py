@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from collections import OrderedDict
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
-from .render import Document
+from .render import MAX_TEMPLATE_BYTES, Document
 from .user_cache import cache_root, prune, write_atomically
 
 #: The folder in the cache, and how many files it keeps (about 40 KB each).
@@ -55,6 +56,9 @@ def document_key(doc: Document) -> str | None:
     """The document's key, or None when its context is not plain data (it is then not cached)."""
     try:
         context = json.dumps(doc.context, sort_keys=True, ensure_ascii=False, default=_plain)
+        info = doc.template.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEMPLATE_BYTES:
+            return None  # a device or a huge file: rendering reports it (render._read_template)
         template = doc.template.read_bytes()
     except (TypeError, ValueError, OSError):
         return None

@@ -1,8 +1,11 @@
 """A LibreOffice kept running between conversions: the warm converter.
 
-Starting LibreOffice costs about 0.75 s; once it runs, a document takes about 0.14 s. A build
-starts one office per core as it begins (while it writes the Word files) and converts through
-them; `watch` keeps a `ResidentConverter` across rebuilds (reusable, a context manager). Each
+Starting LibreOffice costs about 0.75 s; once it runs, a document takes about 0.14 s. `watch`
+keeps a `ResidentConverter` across rebuilds (reusable, a context manager), so a save converts
+without the start. A build without one uses the batch conversion (convert.py): its PDFs are
+byte-for-byte reproducible, while an office started through UNO was seen (under load, 2 of 2
+offices, one of them) to number the embedded fonts' objects in the other order, which only the
+bytes show; a single build gained only about 1.2x from the resident office anyway. Each
 office is driven through UNO by `uno_worker.py` under the system Python, because python3-uno
 exists for that Python only; kaskkiri talks to the worker in JSON lines over its stdin and stdout.
 
@@ -14,7 +17,7 @@ ends LibreOffice when its stdin closes). The profiles live in one throw-away fol
 in /tmp: the UNO pipe, named after its owner process, and its single-instance pipe, named after
 the profile; both are removed when an office ends, and the next run removes a killed run's.
 
-The PDFs are the batch conversion's bytes: the same load and store arguments, and with
+The PDFs are the batch conversion's documents (usually its very bytes): the same load and store arguments, and with
 libfaketime the same frozen clock, set per request through FAKETIME_TIMESTAMP_FILE (re-read on
 every call with FAKETIME_NO_CACHE), so one office serves directives of any date.
 
@@ -534,9 +537,9 @@ def resident_converter() -> ResidentConverter | None:
 def start_conversion(docx_files: list[Path], outdir: Path, *, timeout: float = 180.0,
                      clock: datetime | None = None, converter: ResidentConverter | None = None
                      ) -> Conversion | ResidentConversion:
-    """The conversion a build starts before it writes the Word files: through the resident
-    LibreOffice where python3-uno is there (or `converter` is given), else the batch one."""
-    if converter is not None or find_system_python() is not None:
+    """The conversion a build starts before it writes the Word files: through `converter` (the
+    resident LibreOffice watch keeps) when given, else the batch one (reproducible bytes)."""
+    if converter is not None:
         try:
             return ResidentConversion(docx_files, outdir, timeout=timeout, clock=clock, converter=converter)
         except ResidentFailed:

@@ -3,9 +3,8 @@
 Glue between the pipeline and the two edges that do the work (`convert`: LibreOffice,
 `package`: pypdf and the ASiC-E zip). LibreOffice is started before the Word files are written
 (it needs about a second to start, and opens each file only when it gets to it), so rendering
-and checking happen while it starts. Where python3-uno is installed, that LibreOffice is a
-resident one driven through UNO (`resident`: the same PDFs, faster per document; `watch` passes
-its own `converter` and keeps it); otherwise, or when it fails, the batch conversion. Without
+and checking happen while it starts. `watch` passes its own resident LibreOffice (`converter`,
+driven through UNO: no start-up per save); otherwise, or when that fails, the batch conversion. Without
 LibreOffice the build keeps its Word files and says how to get the rest; any other failure stops
 the build (the previous output stays).
 
@@ -143,7 +142,8 @@ class SigningStage:
 
     def _converted(self, i: int, pdf: Path) -> None:
         self._ready(i, pdf)
-        if self.cache is not None:
+        # Only the batch conversion's PDFs are kept: their bytes are reproducible (resident.py).
+        if self.cache is not None and self.converter is None:
             self.cache.store(self.word_files[i], pdf)
 
     def _cached(self, i: int) -> bool:
