@@ -314,3 +314,17 @@ def test_a_document_it_cannot_convert_is_named_for_the_fallback(tmp_path, docx):
         converter.convert(docx, tmp_path / "lisa.pdf")
     assert caught.value.problems[0].file == docx and "IOException" in str(caught.value)
     assert converter.restarts == 0 and not converter.running
+
+
+@pytest.mark.libreoffice
+def test_a_file_converted_before_is_not_converted_again(converted, tmp_path):
+    files = converted["files"][:2]
+    with ResidentConverter(warm_up=False) as office:
+        first = [p.read_bytes() for p in office.convert_all(files, tmp_path / "a", clock=CLOCK)]
+        office.stop()
+        ready: list[int] = []
+        again = office.convert_all(files, tmp_path / "b", clock=CLOCK, on_ready=lambda i, _: ready.append(i))
+        assert not office.running  # all remembered: no office was started for them
+        assert [p.read_bytes() for p in again] == first and sorted(ready) == [0, 1]
+        other = office.convert_all(files[:1], tmp_path / "c", clock=OTHER_CLOCK)  # another date
+        assert office.running and PdfReader(other[0]).metadata["/CreationDate"].startswith("D:20260302")

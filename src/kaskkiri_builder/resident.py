@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -281,6 +282,7 @@ class ResidentConverter:
         self.python = python or find_system_python()
         self.faketime = find_faketime()
         self.restarts = 0  # offices started again after a crash or a time-out
+        self._made: OrderedDict[str, bytes] = OrderedDict()  # see convert_all
         self._started = 0
         self._offices: list[_Office] = []
         #: One work folder (convert.WORK_PREFIX) for all offices, as the batch conversion has.
@@ -358,6 +360,20 @@ class ResidentConverter:
                          names=[out.name])
         return out
 
+    #: PDFs a converter remembers (about 90 KB each).
+    REMEMBER = 256
+
+    @staticmethod
+    def _made_key(docx: Path, clock: datetime | None, target: Target) -> str:
+        h = hashlib.sha256(docx.read_bytes())
+        h.update(f"\0{_clock_text(clock) if clock is not None else ''}\0{target.filter}".encode())
+        return h.hexdigest()
+
+    def _remember(self, key: str, data: bytes) -> None:
+        self._made[key] = data
+        if len(self._made) > self.REMEMBER:
+            self._made.popitem(last=False)
+
     def convert_all(
         self,
         docx_files: Sequence[Path],
@@ -393,8 +409,19 @@ class ResidentConverter:
              "options": options, "clock": _clock_text(clock) if clock is not None else None}
             for p, o in zip(files, outs, strict=True)
         ]
-        todo = list(range(len(files)))  # not yet sent to an office
-        left = len(files)
+        # What this converter made before from the same Word bytes at the same clock: `watch`
+        # converts only the annex a save changed (such PDFs never leave the session: resident.py).
+        keys = [self._made_key(p, clock, target) for p in files]
+        todo = [i for i, key in enumerate(keys) if key not in self._made]  # not yet sent to an office
+        for i in sorted(set(range(len(files))) - set(todo)):
+            part = Path(str(outs[i]) + ".part")
+            part.write_bytes(self._made[keys[i]])
+            part.replace(outs[i])
+            if on_ready is not None:
+                on_ready(i, outs[i])
+        if not todo:
+            return outs
+        left = len(todo)
         crashes = 0
         for office in list(self._offices):  # one that ended while idle is started again
             if office.proc is None or office.proc.poll() is not None:
@@ -455,6 +482,7 @@ class ResidentConverter:
                                 raise ResidentFailed([Problem("Püsiva LibreOffice'i PDF on vigane.",
                                                               file=files[i])])
                             left -= 1
+                            self._remember(keys[i], outs[i].read_bytes())
                             if on_ready is not None:
                                 on_ready(i, outs[i])
                     except _Crashed as exc:
