@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from build_speed import baseline  # the same naive script as build_speed.py
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -56,45 +58,6 @@ def full_build(project: Path, cache: str = "") -> float:
     if r.returncode != 0:
         raise SystemExit(f"build failed:\n{r.stderr}")
     return elapsed
-
-
-def baseline(project: Path, work: Path) -> float:
-    """docxtpl per file, one soffice call per file, plain merge."""
-    from docxtpl import DocxTemplate
-    from pypdf import PdfWriter
-
-    from kaskkiri_builder.definitions import load_definitions
-    from kaskkiri_builder.render import annex_context, directive_context
-    from kaskkiri_builder.resolve import resolve_directive
-
-    start = time.perf_counter()
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir()
-    rd = resolve_directive(load_definitions(project / "definitions"), "2026-01")
-    docs = []
-    tpl = DocxTemplate(str(project / "templates/kaskkiri.docx"))
-    tpl.render(directive_context(rd), autoescape=True)
-    tpl.save(work / "kaskkiri.docx")
-    docs.append(work / "kaskkiri.docx")
-    for a in rd.annexes:
-        tpl = DocxTemplate(str(project / "templates/ametijuhend.docx"))
-        tpl.render(annex_context(rd, a), autoescape=True)
-        path = work / f"lisa-{a.number:02d}.docx"
-        tpl.save(path)
-        docs.append(path)
-    for d in docs:
-        subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless",
-             "--convert-to", "pdf", "--outdir", str(work), str(d)],
-            capture_output=True, check=True,
-        )
-    writer = PdfWriter()
-    for d in docs:
-        writer.append(str(d.with_suffix(".pdf")))
-    with open(work / "koos.pdf", "wb") as f:
-        writer.write(f)
-    return time.perf_counter() - start
 
 
 #: The post of 2026-01's Lisa 1 and a phrase of it that each rebuild run changes.

@@ -20,7 +20,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,20 +28,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _peak(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
-    """Wall time, and the peak RSS (MiB) of the largest process of the command's tree."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):  # check exits 1 on errors; a build of the generated agency has none
-        raise SystemExit(f"{' '.join(cmd)} exited {code}:\n{err.decode(errors='replace')[-3000:]}")
-    return elapsed, usage.ru_maxrss // 1024
 
 
 def _row(label: str, xs: list[float], target: str, extra: str = "") -> str:
@@ -60,10 +45,9 @@ def main() -> None:
     import build_speed
     import rebuild_speed
     import watch_speed
-    from agency_bench import baseline_worker
+    from agency_bench import baseline_worker, run_timed
     from generate_agency import generate
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         project = tmp / "projekt"
@@ -84,16 +68,16 @@ def main() -> None:
 
         agency = tmp / "asutus"
         generate(agency, posts=args.posts, units=40, annexes=args.annexes)
-        agency_env = {**env, "KASKKIRI_CACHE": ""}
+        os.environ["KASKKIRI_CACHE"] = ""  # run_timed's processes: every cache off
         builds, checks, naive, build_rss, check_rss = [], [], [], 0, 0
         for _ in range(args.runs):
             shutil.rmtree(agency / "output", ignore_errors=True)
-            t, rss = _peak([sys.executable, "-m", "kaskkiri_builder", "build", "suur"], agency, agency_env)
+            t, rss = run_timed([sys.executable, "-m", "kaskkiri_builder", "build", "suur"], agency, {0})
             builds.append(t)
-            build_rss = max(build_rss, rss)
-            t, rss = _peak([sys.executable, "-m", "kaskkiri_builder", "check", "suur"], agency, agency_env)
+            build_rss = max(build_rss, rss // 1024)
+            t, rss = run_timed([sys.executable, "-m", "kaskkiri_builder", "check", "suur"], agency, {0, 1})
             checks.append(t)
-            check_rss = max(check_rss, rss)
+            check_rss = max(check_rss, rss // 1024)
             start = time.perf_counter()
             baseline_worker(agency, tmp / "naive")
             naive.append(time.perf_counter() - start)

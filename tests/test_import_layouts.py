@@ -5,7 +5,6 @@ rows cut in two), vertically merged cells, and the signed PDFs of the example re
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from docx.oxml import parse_xml
 
 from kaskkiri_builder.definitions import load_definitions
 from kaskkiri_builder.docx_text import docx_text
-from toolkit import ROOT, cli, fold, text_diff
+from toolkit import ROOT, cli, empty_project, fold, text_diff
 
 SIGNED = ROOT / "arhiiv/2026-01/kinnitatud"
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -24,14 +23,7 @@ GENERAL = [("Struktuuriüksus", "Ohvriabi osakond, kriisitoe talitus"), ("Teenis
 HEADER = ("2. Peamised teenistusülesanded", "Oodatavad tulemused")
 
 
-def project_with(dest: Path, clauses: bool = False) -> Path:
-    """A project with only organisatsioon.yaml and the templates (and the example's clauses)."""
-    (dest / "definitions").mkdir(parents=True)
-    shutil.copy(ROOT / "definitions/organisatsioon.yaml", dest / "definitions/organisatsioon.yaml")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    if clauses:
-        shutil.copytree(ROOT / "definitions/klauslid", dest / "definitions/klauslid")
-    return dest
+project_with = empty_project  # the start of an agency before `kaskkiri import`
 
 
 def duties(n: int, start: int = 1) -> list[tuple[str, list[str]]]:
