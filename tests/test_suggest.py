@@ -24,7 +24,9 @@ from kaskkiri_builder.drift import annex_parts
 from kaskkiri_builder.errors import DefinitionError, OutputError
 from kaskkiri_builder.resolve import Resolver, resolve_directive
 from kaskkiri_builder.suggest import Proposal, coverage, suggest
-from kaskkiri_builder.suggest_apply import _dump, _yaml, clause_file_text, write_all
+from kaskkiri_builder.suggest_apply import clause_file_text, write_all
+from kaskkiri_builder.yaml_writer import dump as _dump
+from kaskkiri_builder.yaml_writer import round_trip as _yaml
 from toolkit import DRAFT, cli, copy_example, load_project, small_project, tree
 
 NOTE = "# oma märkus: see kommentaar peab alles jääma"

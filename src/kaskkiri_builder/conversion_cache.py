@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 
-from .user_cache import cache_root
+from .user_cache import cache_root, write_atomically
+from .user_cache import home as user_home
 
 ENV_VAR = "KASKKIRI_CACHE"
 #: 500 MB: about 5,000 PDFs of a page or three.
@@ -61,14 +61,10 @@ def cache_folder(environ: Mapping[str, str] = os.environ) -> Path | None:
     return None if root is None else root / "pdf"
 
 
-def _home(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("HOME") or Path.home())
-
-
 def shaping_folders(environ: Mapping[str, str] = os.environ) -> list[Path]:
     """Where the files are that change a PDF besides LibreOffice's own: fonts (fontconfig's
     default folders), fontconfig's settings, and spelling and hyphenation dictionaries."""
-    home = _home(environ)
+    home = user_home(environ)
     data = Path(environ.get("XDG_DATA_HOME") or home / ".local/share")
     config = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
     folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), data / "fonts",
@@ -230,21 +226,9 @@ class ConversionCache:
         return self.folder / f"{hashlib.sha256(label.encode()).hexdigest()}.keys"
 
     def _write(self, path: Path, data: bytes) -> None:
-        """Write `path` whole or not at all: a temporary file renamed into place."""
-        tmp: str | None = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=_TMP_PREFIX)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-            tmp = None
-        except OSError:
-            pass  # no cache this time
-        finally:
-            if tmp is not None:
-                with suppress(OSError):
-                    os.unlink(tmp)
+        """Write `path` whole or not at all (a failure means no cache this time)."""
+        with suppress(OSError):
+            write_atomically(path, data, prefix=_TMP_PREFIX)
 
     def evict(self) -> None:
         """Delete the entries used longest ago until the folder fits its limit, and temporary

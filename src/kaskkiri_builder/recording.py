@@ -12,7 +12,6 @@ prepared in a temporary folder, then moved into place.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -22,7 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import estonian, history, pidfile
@@ -35,20 +33,7 @@ from .ids import check_directive_id
 from .output import MANIFEST, check_inside, check_output_root, make_staging_dir, remove_leftovers
 from .resolve import directive_of, resolve_directive
 from .signed import FinalBuild, SignedFinal, signed_final
-
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    y.width = 100
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
-def _dump(data: CommentedMap) -> str:
-    buf = io.StringIO()
-    _yaml().dump(data, buf)
-    return buf.getvalue()
+from .yaml_writer import dump, round_trip
 
 
 def _yaml_number(number: str) -> int | str:
@@ -60,7 +45,7 @@ def _yaml_number(number: str) -> int | str:
 
 
 def _with_number_and_date(text: str, number: str, on: date) -> str:
-    data = _yaml().load(text)
+    data = round_trip().load(text)
     pos = 1 if "pealkiri" in data else 0
     for key, value in (("number", _yaml_number(number)), ("kuupaev", estonian.format_date(on))):
         if key in data:
@@ -68,7 +53,7 @@ def _with_number_and_date(text: str, number: str, on: date) -> str:
         else:
             data.insert(pos, key, value)
         pos += 1
-    return _dump(data)
+    return dump(data)
 
 
 def _ledger_entry(entry: history.LedgerDirective) -> CommentedMap:
@@ -109,11 +94,11 @@ def _with_entry(text: str | None, entry: history.LedgerDirective) -> str:
         data = CommentedMap()
         data["kaskkirjad"] = CommentedSeq()
     else:
-        data = _yaml().load(text)
+        data = round_trip().load(text)
         if data.get("kaskkirjad") is None:
             data["kaskkirjad"] = CommentedSeq()
     data["kaskkirjad"].append(_ledger_entry(entry))
-    return _dump(data)
+    return dump(data)
 
 
 @dataclass

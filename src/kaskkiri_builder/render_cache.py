@@ -17,10 +17,9 @@ import stat
 from collections import OrderedDict
 from functools import cache
 from importlib import metadata, resources
-from pathlib import Path
 
 from .render import MAX_TEMPLATE_BYTES, Document
-from .user_cache import cache_root, prune, write_atomically
+from .user_cache import cache_file, prune, write_atomically
 
 #: The folder in the cache, and how many files it keeps (about 40 KB each).
 FOLDER = "word"
@@ -71,17 +70,12 @@ def document_key(doc: Document) -> str | None:
     return h.hexdigest()
 
 
-def _entry(key: str) -> Path | None:
-    root = cache_root()
-    return None if root is None else root / FOLDER / f"{key}.docx"
-
-
 def remembered(key: str) -> bytes | None:
     data = _memory.get(key)
     if data is not None:
         _memory.move_to_end(key)
         return data
-    path = _entry(key)
+    path = cache_file(FOLDER, f"{key}.docx")
     if path is None:
         return None
     try:
@@ -97,7 +91,7 @@ def remember(key: str, data: bytes) -> None:
     _memory[key] = data
     if len(_memory) > IN_PROCESS:
         _memory.popitem(last=False)
-    path = _entry(key)
+    path = cache_file(FOLDER, f"{key}.docx")
     if path is None:
         return
     try:
@@ -111,6 +105,6 @@ def remember(key: str, data: bytes) -> None:
 
 def forget(key: str) -> None:
     _memory.pop(key, None)
-    path = _entry(key)
+    path = cache_file(FOLDER, f"{key}.docx")
     if path is not None:
         path.unlink(missing_ok=True)

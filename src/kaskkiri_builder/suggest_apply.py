@@ -11,7 +11,6 @@ or none.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import tempfile
@@ -20,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString
 
@@ -30,6 +28,7 @@ from .definitions.model import Definitions, PostRef
 from .drift import annex_parts
 from .errors import DefinitionError, KaskkiriError, OutputError, Problem
 from .suggest import LibraryUse, Suggestion
+from .yaml_writer import WIDTH, dump, round_trip
 
 CLAUSE_FILE = "soovitatud.yaml"  # in definitions/klauslid/
 HEADER = (
@@ -38,21 +37,6 @@ HEADER = (
     "# mitmes ametikohas. Vaata üle, anna klauslitele selgemad id-d ja parameetritele nimed\n"
     "# (muutes ka ametikohtade viiteid) või tõsta need teistesse klauslifailidesse.\n\n"
 )
-WIDTH = 100
-
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    y.width = WIDTH
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
-def _dump(data: Any) -> str:
-    buf = io.StringIO()
-    _yaml().dump(data, buf)
-    return buf.getvalue()
 
 
 def _scalar(text: str, indent: int) -> str | FoldedScalarString:
@@ -93,7 +77,7 @@ def clause_file_text(existing: str | None, suggestions: tuple[Suggestion, ...], 
         data = CommentedMap()
         head = HEADER
     else:
-        data = _yaml().load(existing)
+        data = round_trip().load(existing)
         head = ""
         if not isinstance(data, CommentedMap):
             raise DefinitionError(Problem("klauslifail ei ole sõnastik (klausli id -> klausel).", shown))
@@ -104,7 +88,7 @@ def clause_file_text(existing: str | None, suggestions: tuple[Suggestion, ...], 
         data[s.clause_id] = clause_node(s)
         if len(data) > 1:
             data.yaml_set_comment_before_after_key(s.clause_id, before="\n")
-    return head + _dump(data)
+    return head + dump(data)
 
 
 # --- the posts ------------------------------------------------------------------------------------
@@ -164,7 +148,7 @@ Change = tuple[int, str, Mapping[str, Any], bool]  # duty index, clause id, para
 
 def post_text(text: str, changes: list[Change], shown: str) -> str:
     """The post file with the listed duties (index, clause, params, own results) as references."""
-    data = _yaml().load(text)
+    data = round_trip().load(text)
     duties = data.get("ulesanded") if isinstance(data, CommentedMap) else None
     for index, clause_id, params, own in changes:
         duty = duties[index] if isinstance(duties, CommentedSeq) and index < len(duties) else None
@@ -172,7 +156,7 @@ def post_text(text: str, changes: list[Change], shown: str) -> str:
             raise DefinitionError(Problem(f"ülesanne {index + 1} ei ole enam ametikoha oma tekst; "
                                           "käivita kaskkiri klauslid soovita uuesti.", shown))
         _reference(duty, clause_id, params, own)
-    return _dump(data)
+    return dump(data)
 
 
 # --- all of it ------------------------------------------------------------------------------------

@@ -22,14 +22,24 @@ def cache_root(environ: Mapping[str, str] = os.environ) -> Path | None:
         value = environ[ENV_VAR].strip()
         return Path(value).expanduser() if value else None
     xdg = environ.get("XDG_CACHE_HOME", "").strip()
-    home = Path(environ.get("HOME") or Path.home())
-    return (Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache") / "kaskkiri"
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else home(environ) / ".cache") / "kaskkiri"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """`data` at `path`, whole or not at all: two runs writing the same entry at once both win."""
+def home(environ: Mapping[str, str] = os.environ) -> Path:
+    return Path(environ.get("HOME") or Path.home())
+
+
+def cache_file(folder: str, name: str) -> Path | None:
+    """`name` in the cache's `folder`, or None when caching is off."""
+    root = cache_root()
+    return None if root is None else root / folder / name
+
+
+def write_atomically(path: Path, data: bytes, prefix: str = ".tmp-") -> None:
+    """`data` at `path`, whole or not at all: two runs writing the same entry at once both win.
+    The temporary file is `prefix…` beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

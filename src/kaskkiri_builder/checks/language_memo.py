@@ -14,9 +14,8 @@ import hashlib
 import pickle
 from collections.abc import Callable, Sequence
 from importlib import metadata, resources
-from pathlib import Path
 
-from ..user_cache import cache_root, prune, write_atomically
+from ..user_cache import cache_file, prune, write_atomically
 from .findings import Finding, TextSpot
 
 #: The folder in the cache and how many runs' results it keeps (a few KB each).
@@ -46,15 +45,10 @@ def memo_key(spots: Sequence[TextSpot]) -> str:
     return h.hexdigest()
 
 
-def _entry(key: str) -> Path | None:
-    root = cache_root()
-    return None if root is None else root / FOLDER / f"{key}.pickle"
-
-
 def remembered(spots: Sequence[TextSpot], compute: Callable[[Sequence[TextSpot]], list[Finding]]
                ) -> list[Finding]:
     """`compute(spots)`, or what it returned for the same spots and checker before."""
-    path = _entry(memo_key(spots))
+    path = cache_file(FOLDER, f"{memo_key(spots)}.pickle")
     if path is not None:
         try:
             found = pickle.loads(path.read_bytes())
