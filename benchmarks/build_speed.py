@@ -43,6 +43,20 @@ def full_build(project: Path, env: dict[str, str] | None = None) -> float:
     return elapsed
 
 
+def full_and_baseline(tmp: Path, runs: int, baseline_runs: int) -> tuple[list[float], list[float]]:
+    """On a private copy of the example (its archive too): full builds of 2026-01 with every
+    cache off, after a warm-up, and the naive baseline's runs."""
+    project = tmp / "projekt"
+    project.mkdir()
+    for sub in ("definitions", "templates", "arhiiv"):
+        if (ROOT / sub).exists():
+            shutil.copytree(ROOT / sub, project / sub)
+    off = {"KASKKIRI_CACHE": ""}
+    full_build(project, off)  # warm-up: fonts, .pyc
+    fulls = [full_build(project, off) for _ in range(runs)]
+    return fulls, [baseline(project, tmp / "baseline") for _ in range(baseline_runs)]
+
+
 def baseline(project: Path, work: Path) -> float:
     """docxtpl per file, one soffice call per file, plain merge."""
     from docxtpl import DocxTemplate
@@ -138,14 +152,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         conv = conversions(Path(tmp), args.runs)
         if not args.only_conversion:
-            project = Path(tmp) / "projekt"
-            project.mkdir()
-            for sub in ("definitions", "templates", "arhiiv"):
-                if (ROOT / sub).exists():
-                    shutil.copytree(ROOT / sub, project / sub)
-            full_build(project)  # warm-up: caches, fonts, .pyc
-            fulls = [full_build(project, {"KASKKIRI_CACHE": ""}) for _ in range(args.runs)]
-            bases = [baseline(project, Path(tmp) / "baseline") for _ in range(args.baseline_runs)]
+            fulls, bases = full_and_baseline(Path(tmp), args.runs, args.baseline_runs)
     n = len(sorted((ROOT / "arhiiv/2026-01/kinnitatud").glob("*.docx")))
     b, c, w1, w2, nf = (statistics.median(conv[k]) for k in ("batch", "cold", "warm1", "warm2", "nofake"))
     print(_line(f"convert {n} files, batch (2 processes):", conv["batch"]))

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from build_speed import baseline  # the same naive script as build_speed.py
+from build_speed import full_and_baseline  # the same builds and naive script as build_speed.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -102,14 +102,7 @@ def main() -> None:
     ap.add_argument("--baseline-runs", type=int, default=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp) / "projekt"
-        project.mkdir()
-        for sub in ("definitions", "templates", "arhiiv"):
-            if (ROOT / sub).exists():
-                shutil.copytree(ROOT / sub, project / sub)
-        full_build(project)  # warm-up: caches, fonts, .pyc
-        fulls = [full_build(project) for _ in range(args.runs)]
-        bases = [baseline(project, Path(tmp) / "baseline") for _ in range(args.baseline_runs)]
+        fulls, bases = full_and_baseline(Path(tmp), args.runs, args.baseline_runs)
         drafts, changed, unchanged, changed_cpu = rebuilds(Path(tmp), args.runs)
         drafts_cpu = CPU[str(Path(tmp) / "muudetud"), ""]
     f, b = statistics.median(fulls), statistics.median(bases)

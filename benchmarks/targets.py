@@ -50,14 +50,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        project = tmp / "projekt"
-        project.mkdir()
-        for sub in ("definitions", "templates", "arhiiv"):
-            shutil.copytree(ROOT / sub, project / sub)
-        off = {"KASKKIRI_CACHE": ""}
-        build_speed.full_build(project, off)  # warm-up: fonts, .pyc
-        fulls = [build_speed.full_build(project, off) for _ in range(args.runs)]
-        bases = [build_speed.baseline(project, tmp / "baseline") for _ in range(args.runs)]
+        fulls, bases = build_speed.full_and_baseline(tmp, args.runs, args.runs)
         _drafts, changed, _unchanged, _cpu = rebuild_speed.rebuilds(tmp, args.runs)
 
         draft = tmp / "watch"
