@@ -57,10 +57,10 @@ class _MorfClass(Protocol):
 
 @functools.lru_cache(maxsize=1)
 def _vabamorf() -> _MorfClass:
-    """The Vabamorf class (estnltk's import is shared with the spelling check; nothing downloads)."""
-    from estnltk.vabamorf.morf import Vabamorf
+    """The Vabamorf class, the spelling check's (vabamorf_loader.py; nothing downloads)."""
+    from .vabamorf_loader import vabamorf_class
 
-    morf: _MorfClass = Vabamorf
+    morf: _MorfClass = vabamorf_class()
     return morf
 
 

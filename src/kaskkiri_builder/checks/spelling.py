@@ -52,11 +52,12 @@ class _MorfClass(Protocol):
 def load_vabamorf() -> _MorfClass:
     """Import Vabamorf and load its lexicon; runs once per process. Returns the Vabamorf class.
 
-    Importing estnltk is most of the cost (it pulls in pandas); nothing is downloaded.
+    Only estnltk's Vabamorf is loaded (vabamorf_loader.py: not the rest of estnltk, which
+    pulls in pandas); nothing is downloaded.
     """
-    from estnltk.vabamorf.morf import Vabamorf
+    from .vabamorf_loader import vabamorf_class
 
-    morf: _MorfClass = Vabamorf
+    morf: _MorfClass = vabamorf_class()
     morf.instance().spellcheck(["tere"], suggestions=False)
     return morf
 
