@@ -281,3 +281,15 @@ def test_written_while_libreoffice_starts(tmp_path):
     pdfs = conversion.wait(missing_ok=True)
     assert conversion.missing == []
     assert all(p.read_bytes().startswith(b"%PDF-") for p in pdfs)
+
+
+def test_libreoffice_gets_the_allocator_settings_unless_the_user_set_their_own(tmp_path, monkeypatch):
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    env = convert._child_env(tmp_path / "a")
+    assert env["GLIBC_TUNABLES"] == convert.LIBREOFFICE_MALLOC
+    assert "glibc.malloc.hugetlb=1" in env["GLIBC_TUNABLES"].split(":")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.check=0")
+    assert convert._child_env(tmp_path / "b")["GLIBC_TUNABLES"] == "glibc.malloc.check=0"
+    assert os.environ["GLIBC_TUNABLES"] == "glibc.malloc.check=0"  # ours is for LibreOffice alone
