@@ -190,13 +190,20 @@ def test_where_the_cache_is_and_how_to_turn_it_off(tmp_path: Path) -> None:
 STAND_IN = """#!{python}
 # LibreOffice stand-in: logs the files it is asked to convert and writes for each a one-page PDF
 # whose text is the Word file's SHA-256 (so that a PDF given to the wrong file would show).
-import hashlib, io, pathlib, sys
+# Started before the build writes its Word files, it gives each a moment to appear, as
+# LibreOffice's start does; each call's files go to <log>.calls, one line a call.
+import hashlib, io, pathlib, sys, time
 from pypdf import PdfWriter
 args = sys.argv[1:]
 outdir = pathlib.Path(args[args.index("--outdir") + 1])
 files = [pathlib.Path(a) for a in args[args.index("--outdir") + 2:]]
+with open({log!r} + ".calls", "a") as calls:
+    calls.write(" ".join(f.name for f in files) + "\\n")
 with open({log!r}, "a") as log:
     for f in files:
+        deadline = time.monotonic() + 5
+        while not f.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
         if not f.exists():
             continue
         log.write(f.name + "\\n")
@@ -271,6 +278,44 @@ def test_an_unchanged_word_file_is_not_converted_again(tmp_path: Path, stand_in)
     clean, _ = build_draft(project, cache=False)
     assert converted(log) == ALL
     assert clean == cached  # every file, manifest.json too
+
+
+def test_libreoffice_starts_before_the_word_files_are_written_for_the_changed_annex(
+        tmp_path: Path, stand_in) -> None:
+    """The Word files the last build rendered tell which PDFs the cache will lack: LibreOffice
+    starts for those at once, while the others are written, and for nothing else."""
+    env, log = stand_in
+    calls = Path(f"{log}.calls")
+    project = copy_example(tmp_path / "projekt")
+    first, _ = build_draft(project)
+    change_lisa_3(project)
+    calls.write_text("")
+    cached, progress = build_draft(project)
+    assert calls.read_text().splitlines() == ["lisa-03-analuutik-kriisitugi.docx"]
+    lines = progress.splitlines()
+    early = lines.index("Käivitan LibreOffice'i muutunud failide jaoks")
+    assert early < lines.index("Kirjutasin 4 Wordi faili")
+    assert "PDF-id vahemälust: 3; LibreOffice teisendab: 1" in progress
+    converted(log)
+    assert build_draft(project, cache=False)[0] == cached
+
+
+def test_a_wrong_guess_costs_a_second_libreoffice_not_a_wrong_pdf(
+        tmp_path: Path, stand_in, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the rendered Word files to go by, no LibreOffice starts early; the one started
+    once they are written converts what the cache lacks."""
+    env, log = stand_in
+    calls = Path(f"{log}.calls")
+    project = copy_example(tmp_path / "projekt")
+    build_draft(project)
+    change_lisa_3(project)
+    calls.write_text("")
+    monkeypatch.setattr("kaskkiri_builder.render_pool.render_cache.remembered", lambda key: None)
+    cached, progress = build_draft(project)
+    assert "muutunud failide jaoks" not in progress
+    assert calls.read_text().splitlines() == ["lisa-03-analuutik-kriisitugi.docx"]
+    converted(log)
+    assert build_draft(project, cache=False)[0] == cached
 
 
 def test_a_damaged_entry_is_converted_again_not_shipped(tmp_path: Path, stand_in) -> None:

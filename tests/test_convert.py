@@ -293,3 +293,14 @@ def test_libreoffice_gets_the_allocator_settings_unless_the_user_set_their_own(t
     monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.check=0")
     assert convert._child_env(tmp_path / "b")["GLIBC_TUNABLES"] == "glibc.malloc.check=0"
     assert os.environ["GLIBC_TUNABLES"] == "glibc.malloc.check=0"  # ours is for LibreOffice alone
+
+
+@pytest.mark.parametrize(("n", "workers"), [(12, 2), (13, 2), (1, 2), (5, 1), (3, 8)])
+def test_the_files_are_dealt_to_the_processes_in_turn(n: int, workers: int) -> None:
+    """Each process gets its first file among the first written (a build writes them in order
+    while LibreOffice starts); every file once, no process without files."""
+    shares = convert._chunks(n, workers)
+    assert sorted(i for share in shares for i in share) == list(range(n))
+    assert all(share for share in shares) and len(shares) == min(n, workers)
+    assert [share[0] for share in shares] == list(range(len(shares)))
+    assert all(b - a == len(shares) for share in shares for a, b in zip(share, share[1:], strict=False))

@@ -62,6 +62,16 @@ def test_ordinary_text_is_safe(text: str) -> None:
     assert not any(is_unsafe(c) for c in text)
 
 
+def test_the_search_finds_exactly_the_characters_the_rule_names() -> None:
+    """first_unsafe searches with one character class; is_unsafe says it per character: they
+    agree on every code point, the first of a run is the one found."""
+    disagree = [hex(c) for c in range(0x110000)
+                if (first_unsafe(chr(c)) is not None) != is_unsafe(chr(c))]
+    assert disagree == []
+    bad = first_unsafe("a\u2029b\x00")
+    assert bad is not None and (bad.index, bad.char) == (1, "\u2029")
+
+
 # -- the build refuses, at the post's line, naming what to do -------------------------------------
 
 

@@ -252,11 +252,13 @@ def _build(
         stage = None
         if not word_only:
             from .conversion_cache import open_cache
+            from .render_pool import remembered_bytes
             from .signing import SigningStage
 
             # LibreOffice starts now and takes the Word files as they are written below.
             stage = SigningStage(rd, out, [out.dir / n for n in names], progress, timeout=timeout,
-                                 converter=converter, cache=open_cache() if cache else None)
+                                 converter=converter, cache=open_cache() if cache else None,
+                                 predicted=lambda i: remembered_bytes(rd, source.templates, i))
         try:
             templates = source.templates
             with closing(rendered(rd, templates, names)) as documents:  # on every core

@@ -277,6 +277,10 @@ class BuildCache:
         for what the cache lacks, once the Word files are written)."""
         return 2 * self.cache.expected_hits(self.label) >= count > 0
 
+    def would_have(self, docx: bytes | None, name: str) -> bool:
+        """Whether the PDF of a Word file `name` with these bytes is here (None: unknown, no)."""
+        return docx is not None and self.cache.contains(entry_key(docx, name, self.environment))
+
     def fetch(self, docx: Path, pdf: Path) -> bool:
         """Write the PDF of `docx` to `pdf` from the cache; False when it is not there."""
         try:

@@ -96,7 +96,7 @@ def convert_to_pdf(
     clock: datetime | None = None,
 ) -> list[Path]:
     """Convert every file to PDF/A-2b in `outdir`: one LibreOffice call per worker (default: one
-    per core, at most two), each with a contiguous share of the files and its own profile.
+    per core, at most two), each with its share of the files (dealt in turn) and its own profile.
 
     `on_ready(i, pdf)` is called once for every PDF as soon as it is complete (see `_wait`), so
     the caller's work on it overlaps with the conversion of the rest. With `clock` (UTC) and
@@ -279,15 +279,13 @@ def default_workers(n_files: int) -> int:
 
 
 def _chunks(n: int, workers: int) -> list[list[int]]:
-    """Indices 0..n-1 in `workers` contiguous, balanced shares (no empty share)."""
+    """Indices 0..n-1 dealt to `workers` shares in turn (no empty share): 0, 2, 4 … and 1, 3, 5 ….
+
+    A build writes its Word files in order while LibreOffice starts, so each process must get
+    the first files: with halves, the second process reached the middle file before it was
+    written and that file needed another LibreOffice afterwards (about a second more)."""
     workers = max(1, min(workers, n))
-    size, extra = divmod(n, workers)
-    out, start = [], 0
-    for k in range(workers):
-        end = start + size + (1 if k < extra else 0)
-        out.append(list(range(start, end)))
-        start = end
-    return out
+    return [list(range(k, n, workers)) for k in range(workers)]
 
 
 #: The watchdog's seconds between two looks at its parent and the group.

@@ -15,11 +15,11 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from . import render_cache
-from .render import annex_document, directive_document
+from .render import Document, annex_document, directive_document
 from .resolve import ResolvedDirective
 from .text_guard import annex_texts, directive_texts, readback_problem, verify_readback
 
@@ -29,20 +29,18 @@ MIN_DOCUMENTS = 16
 _job: tuple[ResolvedDirective, Path, list[str]] | None = None  # set before the fork
 
 
-def render_verified(rd: ResolvedDirective, templates: Path, names: list[str], i: int) -> bytes:
-    """Document `i` (0 the directive, then the annexes) rendered, or remembered from an earlier
-    build (render_cache.py), and its text verified."""
+def _document(rd: ResolvedDirective, templates: Path, i: int) -> tuple[Document, Callable[[], Iterator[str]]]:
+    """Document `i` (0 the directive, then the annexes) and the texts it must show."""
     if i == 0:
-        doc = directive_document(rd, templates)
+        return directive_document(rd, templates), lambda: directive_texts(rd)
+    annex = rd.annexes[i - 1]
+    return annex_document(rd, annex, templates), lambda: annex_texts(annex)
 
-        def expected() -> Iterator[str]:
-            return directive_texts(rd)
-    else:
-        annex = rd.annexes[i - 1]
-        doc = annex_document(rd, annex, templates)
 
-        def expected() -> Iterator[str]:
-            return annex_texts(annex)
+def render_verified(rd: ResolvedDirective, templates: Path, names: list[str], i: int) -> bytes:
+    """Document `i` rendered, or remembered from an earlier build (render_cache.py), and its text
+    verified."""
+    doc, expected = _document(rd, templates, i)
     key = render_cache.document_key(doc)
     if key is not None:
         data = render_cache.remembered(key)
@@ -55,6 +53,16 @@ def render_verified(rd: ResolvedDirective, templates: Path, names: list[str], i:
     if key is not None:
         render_cache.remember(key, data)
     return data
+
+
+def remembered_bytes(rd: ResolvedDirective, templates: Path, i: int) -> bytes | None:
+    """The Word file an earlier build rendered for document `i`, unverified, or None: what this
+    build will most likely write (signing.py starts LibreOffice early for the others)."""
+    try:
+        key = render_cache.document_key(_document(rd, templates, i)[0])
+    except Exception:  # noqa: BLE001 - a guess only: rendering reports any problem
+        return None
+    return None if key is None else render_cache.remembered(key)
 
 
 def _quiet() -> None:

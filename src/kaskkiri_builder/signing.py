@@ -9,9 +9,12 @@ LibreOffice the build keeps its Word files and says how to get the rest; any oth
 the build (the previous output stays).
 
 With the conversion cache (conversion_cache.py) a Word file whose PDF is there is not converted.
-When the last build of the directive left most of its PDFs there, LibreOffice starts only once
-the Word files are written (`written()`, while the checks run), for the files the cache lacks;
-otherwise it starts early, as without the cache, and its PDFs are stored.
+When the last build of the directive left most of its PDFs there, LibreOffice starts at once only
+for the files whose PDF the cache will lack, as far as the Word files an earlier build rendered
+tell (`predicted`, render_pool.remembered_bytes: the annex whose post changed); once the Word
+files are written (`written()`, while the checks run), a second LibreOffice takes any other file
+the cache lacks. Otherwise it starts early for every file, as without the cache, and its PDFs are
+stored.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from .convert import (
 from .document_date import document_date
 from .errors import PackageError
 from .output import StagedOutput
-from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, pdf_page_count
+from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, open_pdf
 from .resident import ResidentConversion, ResidentConverter, start_conversion
 from .resolve import ResolvedDirective
 
@@ -61,13 +64,14 @@ class SigningStage:
         timeout: float = 180.0,
         cache: ConversionCache | None = None,
         converter: ResidentConverter | None = None,
+        predicted: Callable[[int], bytes | None] | None = None,
     ) -> None:
         self.rd, self.out, self.word_files, self.progress = rd, out, word_files, progress
         self.timeout = timeout
         self.converter = converter
-        self.started = False
-        self.conversion: Conversion | ResidentConversion | None = None
-        self.converting: list[int] = []  # the conversion's files: indices into word_files
+        self.started = False  # every file is converting or taken from the cache
+        #: The conversions under way, each with its files (indices into word_files).
+        self.conversions: list[tuple[Conversion | ResidentConversion, list[int]]] = []
         self.notes: list[str] = []
         self.cache: BuildCache | None = None
         check_override()  # a KASKKIRI_SOFFICE that does not run is an error, not a note
@@ -92,33 +96,43 @@ class SigningStage:
             env = environment(self.soffice, f"{PDF_FILTER} {clock}", [faketime] if faketime else [])
             self.cache = BuildCache(cache, env, rd.id)
             if self.cache.expects_most(len(word_files)):
-                return  # written() converts what the cache lacks
+                if predicted is not None:  # the rest: written()
+                    early = [i for i in range(len(word_files))
+                             if not self.cache.would_have(predicted(i), word_files[i].name)]
+                    # Most of them unknown (no earlier Word files to go by): wait for the files.
+                    if early and 2 * len(early) <= len(word_files):
+                        progress("Käivitan LibreOffice'i muutunud failide jaoks")
+                        self._start(early)
+                return
         progress("Käivitan LibreOffice'i")
-        self.converting = list(range(len(word_files)))
-        # The resident LibreOffice (python3-uno) where there is one, else the batch conversion.
-        self.conversion = start_conversion(word_files, self.pdf_dir, timeout=timeout, clock=self.clock,
-                                           converter=converter)
+        self._start(list(range(len(word_files))))
         self.started = True
 
+    def _start(self, indices: list[int]) -> None:
+        """Start converting these files (written or not yet): through the resident LibreOffice
+        (python3-uno) when the caller keeps one, else the batch conversion."""
+        conversion = start_conversion([self.word_files[i] for i in indices], self.pdf_dir,
+                                      timeout=self.timeout, clock=self.clock, converter=self.converter)
+        self.conversions.append((conversion, indices))
+
     def written(self) -> None:
-        """Every Word file is written: unless LibreOffice already runs, take the PDFs the cache
+        """Every Word file is written: unless LibreOffice has them all, take the PDFs the cache
         has and start converting the rest."""
         if self.soffice is None or self.started:
             return
         self.started = True
         self.pdf_dir.mkdir(exist_ok=True)
-        self.converting = [i for i in range(len(self.word_files)) if not self._cached(i)]
+        early = {i for _conversion, indices in self.conversions for i in indices}
+        late = [i for i in range(len(self.word_files)) if i not in early and not self._cached(i)]
+        converting = len(early) + len(late)
         self.progress(f"Muutmata Wordi failide PDF-id vahemälust: "
-                      f"{len(self.word_files) - len(self.converting)}; "
-                      f"LibreOffice teisendab: {len(self.converting)}")
-        if self.converting:
-            self.conversion = start_conversion([self.word_files[i] for i in self.converting], self.pdf_dir,
-                                               timeout=self.timeout, clock=self.clock,
-                                               converter=self.converter)
+                      f"{len(self.word_files) - converting}; LibreOffice teisendab: {converting}")
+        if late:
+            self._start(late)
 
     def cancel(self) -> None:
-        if self.conversion is not None:
-            self.conversion.cancel()
+        for conversion, _indices in self.conversions:
+            conversion.cancel()
 
     def _describe(self, i: int) -> tuple[str, int | None, str, str, PdfMetadata]:
         rd = self.rd
@@ -133,11 +147,13 @@ class SigningStage:
     def _ready(self, i: int, pdf: Path) -> None:
         """Runs while LibreOffice converts the next files."""
         name, annex, bookmark, label, meta = self._describe(i)
+        reader = None
         if self.frozen:
-            pages = pdf_page_count(pdf)
+            reader = open_pdf(pdf)  # kept for the signing PDF
+            pages = len(reader.pages)
         else:  # take the export time out, put the directive's metadata in
             pages = normalize_pdf(pdf, self.out.dir / name, meta)
-        self.parts[i] = Part(self.out.dir / name, bookmark, label)
+        self.parts[i] = Part(self.out.dir / name, bookmark, label, reader)
         self.entries[i] = (name, annex, pages)
 
     def _converted(self, i: int, pdf: Path) -> None:
@@ -173,13 +189,16 @@ class SigningStage:
         if self.soffice is None:
             return self.notes
         self.written()
-        if self.conversion is not None:
+        if self.conversions:
             self.progress("Teisendan PDF-iks (LibreOffice)")
-            files = self.converting
-            self.conversion.wait(lambda j, pdf: self._converted(files[j], pdf), missing_ok=True)
-            if self.conversion.missing:
+        for conversion, files in self.conversions:
+            def ready(j: int, pdf: Path, files: list[int] = files) -> None:
+                self._converted(files[j], pdf)
+
+            conversion.wait(ready, missing_ok=True)
+            if conversion.missing:
                 # A Word file LibreOffice reached before it was written: convert those again.
-                self._convert([files[j] for j in self.conversion.missing])
+                self._convert([files[j] for j in conversion.missing])
         if self.cache is not None:
             self.cache.close(self.word_files)
         if not self.frozen:
