@@ -19,6 +19,7 @@ from toolkit import DRAFT, copy_example, tree
 def cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("KASKKIRI_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(render_cache, "_memory", render_cache.OrderedDict())
+    monkeypatch.setattr(render_cache, "_texts", {})
     monkeypatch.setattr(render_cache, "_pruned", False)
     return tmp_path / "cache" / render_cache.FOLDER
 
@@ -94,3 +95,44 @@ def test_every_input_of_a_document_is_in_its_key(tmp_path):
     (templates / "ametijuhend.docx").write_bytes((templates / "ametijuhend.docx").read_bytes() + b"\0")
     assert render_cache.document_key(doc) != key  # the template's bytes, not its name
     assert render_cache.document_key(dataclasses.replace(doc, context={"x": object()})) is None
+
+
+def test_a_file_verified_in_this_process_is_not_read_back_again_for_the_same_texts(
+        tmp_path, cache, monkeypatch):
+    """watch rebuilds in one process: a Word file it rendered or read back is trusted for the
+    same key and the same texts; a file from the cache folder, or other texts, is read back."""
+    from kaskkiri_builder import render_pool
+
+    rd, templates, names = _resolved(copy_example(tmp_path / "p"))
+    reads: list[str] = []
+    real = render_pool.readback_problem
+
+    def counting(name, data, expected):
+        reads.append(name)
+        return real(name, data, expected)
+
+    monkeypatch.setattr(render_pool, "readback_problem", counting)
+    first = render_verified(rd, templates, names, 1)  # rendered and verified (verify_readback)
+    assert render_verified(rd, templates, names, 1) == first and reads == []
+    monkeypatch.setattr(render_cache, "_memory", render_cache.OrderedDict())  # a new process
+    monkeypatch.setattr(render_cache, "_texts", {})
+    assert render_verified(rd, templates, names, 1) == first and reads == [names[1]]
+    assert render_verified(rd, templates, names, 1) == first and reads == [names[1]]
+    key = next(iter(render_cache._memory))
+    render_cache._texts[key] = "other texts"
+    assert render_verified(rd, templates, names, 1) == first and reads == [names[1]] * 2
+
+
+def test_what_the_caller_loaded_is_built_without_reading_the_definitions_again(
+        tmp_path, cache, monkeypatch):
+    """watch reads the definitions for the page's text and hands them to the build."""
+    from kaskkiri_builder import build as build_module
+
+    project = copy_example(tmp_path / "p")
+    loaded = load_and_resolve(Project(project), DRAFT, project)
+    build(Project(project), DRAFT, word_only=True, checks=False)
+    expected = tree(project / "output")
+    monkeypatch.setattr(build_module, "load_definitions",
+                        lambda *a, **k: pytest.fail("the definitions were read again"))
+    build(Project(project), DRAFT, word_only=True, checks=False, loaded=loaded)
+    assert tree(project / "output") == expected

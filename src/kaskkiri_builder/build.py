@@ -141,10 +141,13 @@ def build(
     final: Final | None = None,
     converter: ResidentConverter | None = None,
     cache: bool = True,
+    loaded: tuple[Definitions, ResolvedDirective] | None = None,
 ) -> BuildResult:
     """Build a draft from its definitions (`final`: the documents to sign); deliver a recorded
     directive from its archive. `converter`: a resident LibreOffice the caller keeps (watch);
-    `cache`: take unchanged Word files' PDFs from the conversion cache (conversion_cache.py)."""
+    `cache`: take unchanged Word files' PDFs from the conversion cache (conversion_cache.py);
+    `loaded`: what `load_and_resolve` gave the caller for this directive (watch has just read
+    the definitions for the page's text), not read again."""
     directive_id = check_directive_id(directive_id)
     if recording_journal(project, directive_id).exists():
         raise RecordError(Problem(
@@ -162,9 +165,9 @@ def build(
     if approved is not None:
         return _deliver_approved(project, directive_id, approved, word_only=word_only,
                                  timeout=timeout, checks=checks, progress=progress, converter=converter,
-                                 cache=cache)
+                                 cache=cache, loaded=loaded)
     return _build(project, directive_id, word_only=word_only, timeout=timeout, checks=checks,
-                  progress=progress, final=final, converter=converter, cache=cache)
+                  progress=progress, final=final, converter=converter, cache=cache, loaded=loaded)
 
 
 def _keep_signed_container(project: Project, directive_id: str) -> None:
@@ -192,13 +195,14 @@ def _deliver_approved(
     progress: Callable[[str], None],
     converter: ResidentConverter | None = None,
     cache: bool = True,
+    loaded: tuple[Definitions, ResolvedDirective] | None = None,
 ) -> BuildResult:
     """The approved files of a recorded directive, verified by a rebuild (see approved.py)."""
     files = intact_files(approved)
     with tempfile.TemporaryDirectory(prefix="kaskkiri-kontroll-") as scratch:
         rebuilt = _build(Project(project.root, output_root=Path(scratch)), directive_id,
                          word_only=word_only, timeout=timeout, checks=checks, progress=progress,
-                         converter=converter, cache=cache)
+                         converter=converter, cache=cache, loaded=loaded)
         notes = rebuilt.notes + compare_rebuild(approved, rebuilt.folder)
     progress(f"Väljastan kinnitatud failid arhiivist ({ARCHIVE}/{directive_id}/{APPROVED}/); "
              "uus koostamine kinnitas Wordi failid")
@@ -222,13 +226,14 @@ def _build(
     final: Final | None = None,
     converter: ResidentConverter | None = None,
     cache: bool = True,
+    loaded: tuple[Definitions, ResolvedDirective] | None = None,
 ) -> BuildResult:
     source = source_project(project, directive_id, progress)
     progress("Loen definitsioone")
     final_entries: dict[str, object] = {}
     final_findings: list[Finding] | None = None
     if final is None:
-        defs, rd = load_and_resolve(source, directive_id, project.root)
+        defs, rd = loaded if loaded is not None else load_and_resolve(source, directive_id, project.root)
     else:
         defs, rd, final_entries, final_findings = _final(source, directive_id, final, project.root,
                                                          progress)

@@ -4,9 +4,11 @@ A Word file is a function of its `render.Document` (the template's and the logo'
 context, the properties) and of the code that renders it (this package's render modules and the
 versions of docxtpl, python-docx, Jinja and lxml), and all of that is the key. Kept in this
 process (`watch` renders only the annex a save changed) and in the user's cache folder (a cold
-build after one post changed renders that annex alone). The caller still reads every file back
-and compares it with the resolved texts (render_pool.py); a remembered file that fails that is
-forgotten and rendered again, so a damaged entry never reaches the output.
+build after one post changed renders that annex alone). The caller reads every file from the
+cache folder back and compares it with the resolved texts (render_pool.py); a remembered file that
+fails that is forgotten and rendered again, so a damaged entry never reaches the output. What
+this process holds has passed that comparison here, with the texts it was compared with
+(`verified`): the same key and the same texts need no second reading.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import json
 import stat
 from collections import OrderedDict
+from collections.abc import Iterable
 from functools import cache
 from importlib import metadata, resources
 
@@ -30,6 +33,7 @@ _CODE = ("render.py", "render_cache.py", "template_xml.py", "sandbox.py", "logo.
 _PACKAGES = ("docxtpl", "python-docx", "jinja2", "lxml")
 
 _memory: OrderedDict[str, bytes] = OrderedDict()
+_texts: dict[str, str] = {}  # key -> the digest of the texts its file in _memory was verified with
 _pruned = False
 
 
@@ -70,7 +74,37 @@ def document_key(doc: Document) -> str | None:
     return h.hexdigest()
 
 
+def texts_digest(texts: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for text in texts:
+        h.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+def verified(key: str, texts: str) -> bytes | None:
+    """The Word file this process verified for `key` against the texts of digest `texts`."""
+    data = _memory.get(key)
+    if data is None or _texts.get(key) != texts:
+        return None
+    _memory.move_to_end(key)
+    return data
+
+
+def keep(key: str, data: bytes, texts: str | None = None) -> None:
+    """Hold a file in this process (`texts`: the digest of the texts it was verified with)."""
+    _memory[key] = data
+    _memory.move_to_end(key)
+    if texts is None:
+        _texts.pop(key, None)
+    else:
+        _texts[key] = texts
+    if len(_memory) > IN_PROCESS:
+        old, _ = _memory.popitem(last=False)
+        _texts.pop(old, None)
+
+
 def remembered(key: str) -> bytes | None:
+    """The Word file for `key` from this process or the cache folder (to be verified), or None."""
     data = _memory.get(key)
     if data is not None:
         _memory.move_to_end(key)
@@ -86,11 +120,10 @@ def remembered(key: str) -> bytes | None:
     return data if data.startswith(b"PK\x03\x04") else None
 
 
-def remember(key: str, data: bytes) -> None:
+def remember(key: str, data: bytes, texts: str | None = None) -> None:
+    """Keep a verified file, in this process and in the cache folder."""
     global _pruned
-    _memory[key] = data
-    if len(_memory) > IN_PROCESS:
-        _memory.popitem(last=False)
+    keep(key, data, texts)
     path = cache_file(FOLDER, f"{key}.docx")
     if path is None:
         return
@@ -105,6 +138,7 @@ def remember(key: str, data: bytes) -> None:
 
 def forget(key: str) -> None:
     _memory.pop(key, None)
+    _texts.pop(key, None)
     path = cache_file(FOLDER, f"{key}.docx")
     if path is not None:
         path.unlink(missing_ok=True)

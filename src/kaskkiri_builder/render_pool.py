@@ -40,18 +40,24 @@ def _document(rd: ResolvedDirective, templates: Path, i: int) -> tuple[Document,
 def render_verified(rd: ResolvedDirective, templates: Path, names: list[str], i: int) -> bytes:
     """Document `i` rendered, or remembered from an earlier build (render_cache.py), and its text
     verified."""
-    doc, expected = _document(rd, templates, i)
+    doc, expected_texts = _document(rd, templates, i)
+    expected = list(expected_texts())
     key = render_cache.document_key(doc)
+    texts = render_cache.texts_digest(expected)
     if key is not None:
+        data = render_cache.verified(key, texts)  # read back here already against these texts
+        if data is not None:
+            return data
         data = render_cache.remembered(key)
         if data is not None:
-            if readback_problem(names[i], data, expected()) is None:
+            if readback_problem(names[i], data, iter(expected)) is None:
+                render_cache.keep(key, data, texts)
                 return data
             render_cache.forget(key)  # damaged: rendered again below
     data = doc.render()
-    verify_readback(names[i], data, expected())
+    verify_readback(names[i], data, iter(expected))
     if key is not None:
-        render_cache.remember(key, data)
+        render_cache.remember(key, data, texts)
     return data
 
 

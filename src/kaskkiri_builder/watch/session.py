@@ -151,7 +151,7 @@ class WatchSession:
             with self.exclusive():
                 result = build(self.project, self.directive_id, word_only=self.word_only,
                                timeout=self.timeout, checks=False, progress=self._progress,
-                               converter=self.converter)
+                               converter=self.converter, loaded=(defs, rd))
         except KaskkiriError as exc:
             self._failed(error_json(exc), started)
             shown = "\n  ".join(str(p) for p in exc.problems)
