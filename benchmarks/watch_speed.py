@@ -125,6 +125,8 @@ def main() -> None:
         project = Path(tmp) / "projekt"
         for sub in ("definitions", "templates"):
             shutil.copytree(ROOT / sub, project / sub)
+        # A cache of this run's own: the user's may hold the PDFs of an earlier run's saves.
+        os.environ["KASKKIRI_CACHE"] = str(Path(tmp) / "vahemalu")
         cold_build(project, "Proovisõna0", args.ainult_word)  # warm-up: caches, fonts, .pyc
         colds = [cold_build(project, f"Proovisõna{i + 1}", args.ainult_word) for i in range(args.runs)]
 

@@ -77,6 +77,18 @@ def test_snapshot_sees_a_save_and_nothing_else(tmp_path):
     assert "definitions/ametikohad/a.yaml" not in snapshot(tmp_path, ("definitions",))
 
 
+def test_snapshot_reads_linked_files_and_does_not_enter_linked_folders(tmp_path):
+    (tmp_path / "definitions/klauslid").mkdir(parents=True)
+    shared = tmp_path / "jagatud.yaml"
+    shared.write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "definitions/klauslid/jagatud.yaml").symlink_to(shared)
+    (tmp_path / "definitions/klauslid/ring").symlink_to(tmp_path / "definitions")  # a loop
+    first = snapshot(tmp_path, ("definitions",))
+    assert list(first) == ["definitions/klauslid/jagatud.yaml"]
+    shared.write_text("a: 22\n", encoding="utf-8")
+    assert changed(first, snapshot(tmp_path, ("definitions",))) == ["definitions/klauslid/jagatud.yaml"]
+
+
 def test_preview_text_is_every_text_of_the_documents(example):
     """The page's text is the resolved model: each text the Word files carry, in order."""
     _defs, rd = load_and_resolve(Project(example), DRAFT)

@@ -37,9 +37,9 @@ from .state import PreviewState
 
 #: The folders whose files are the build's input.
 WATCHED = ("definitions", "templates")
-#: Seconds between two looks at the watched files (a look at 1000 files costs about 3 ms), and
-#: before the second look that tells a save is whole.
-POLL = 0.1
+#: Seconds between two looks at the watched files (a look at the example's 27 files takes under
+#: 1 ms, at 1000 files about 5 ms), and before the second look that tells a save is whole.
+POLL = 0.05
 SETTLE = 0.05
 
 
