@@ -19,7 +19,10 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
+from docx.opc.phys_pkg import PhysPkgWriter
+from docx.opc.pkgwriter import PackageWriter
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateSyntaxError, UndefinedError
@@ -333,21 +336,51 @@ def _finish(tpl: DocxTemplate, *, title: str, subject: str, author: str, created
         props.created = created
         props.modified = created
         props.last_printed = created
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return _normalise_zip(buf.getvalue(), drop_dates=created is None)
+    return _zipped(_members(tpl), drop_dates=created is None)
 
 
-def _normalise_zip(data: bytes, drop_dates: bool) -> bytes:
-    """Rewrite the zip with fixed entry dates (and no clock-made core dates in a draft)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
+class _Members:
+    """python-docx's physical package writer, keeping the members instead of zipping them."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.items.append((pack_uri.membername, blob))
+
+    def close(self) -> None:
+        pass
+
+
+def _members(tpl: DocxTemplate) -> list[tuple[str, bytes]]:
+    """The package's members, in the order DocxTemplate.save writes them (python-docx's
+    OpcPackage.save and PackageWriter.write, whose steps these are), unzipped: `_zipped`
+    compresses each once. Saving through python-docx compressed every member, and
+    `_zipped` read them back and compressed them again: a fifth of an annex's rendering."""
+    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        buf = io.BytesIO()  # docxtpl's replacements work on a saved file (not used here)
+        tpl.save(buf)
+        with zipfile.ZipFile(buf) as z:
+            return [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    package = tpl.docx.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(cast(PhysPkgWriter, members), parts)  # it needs write() only
+    return members.items
+
+
+def _zipped(members: list[tuple[str, bytes]], drop_dates: bool) -> bytes:
+    """The Word file: fixed entry dates and modes (and no clock-made core dates in a draft)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            payload = src.read(info.filename)
-            if drop_dates and info.filename == "docProps/core.xml":
+        for name, payload in members:
+            if drop_dates and name == "docProps/core.xml":
                 payload = _drop_core_dates(payload)
-            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            zi = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             dst.writestr(zi, payload)
