@@ -18,6 +18,7 @@ from kaskkiri_builder.package import (
     ASICE_MIMETYPE,
     Part,
     PdfMetadata,
+    SigningPdf,
     make_asice,
     make_signing_pdf,
     normalize_pdf,
@@ -218,6 +219,38 @@ def test_signing_pdf_refuses_bad_parts(pdfs, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
     with pytest.raises(PackageError):
         pdf_page_count(tmp_path / "puudub.pdf")
+
+
+def test_joined_part_by_part_the_signing_pdf_is_the_same_bytes(pdfs, signing_pdf, tmp_path):
+    """A build joins each part as LibreOffice hands it over (SigningPdf.join), in order; the
+    rest at finish(). Every split gives make_signing_pdf's bytes and counts."""
+    parts = parts_of(pdfs)
+    for early in range(len(parts) + 1):
+        steps = SigningPdf()
+        for part in parts[:early]:
+            steps.join(part)
+        assert steps.joined == early and not steps.failed
+        out = tmp_path / f"osade-kaupa-{early}.pdf"
+        counts = steps.finish(parts, out, META)
+        assert out.read_bytes() == signing_pdf[0].read_bytes()
+        expected = {pdf: n for pdf, n in signing_pdf[1].items() if pdf != signing_pdf[0]}
+        assert counts == {**expected, out: 4}
+
+
+def test_a_part_that_cannot_be_joined_is_reported_as_make_signing_pdf_reports_it(pdfs, tmp_path):
+    broken = tmp_path / "katki.pdf"
+    broken.write_bytes(b"not a pdf at all")
+    parts = [Part(pdfs[0], "Käskkiri", "K-"), Part(broken, "Lisa 1", "L1-"), Part(pdfs[2], "Lisa 2", "L2-")]
+    steps = SigningPdf()
+    for part in parts:
+        steps.join(part)
+    assert steps.failed and steps.joined == 1
+    with pytest.raises(PackageError) as caught:
+        steps.finish(parts, tmp_path / "x.pdf", META)
+    with pytest.raises(PackageError) as direct:
+        make_signing_pdf(parts, tmp_path / "x.pdf", META)
+    assert caught.value.problems == direct.value.problems and caught.value.problems[0].file == broken
+    assert not (tmp_path / "x.pdf").exists()
 
 
 # --- the container -----------------------------------------------------------------------------

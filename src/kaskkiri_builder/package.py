@@ -91,25 +91,81 @@ def make_signing_pdf(parts: list[Part], out: Path, meta: PdfMetadata) -> dict[Pa
     pdfaid, OutputIntents) kept. Returns the page count of each part, keyed by its PDF, and the
     total keyed by `out`. The bytes depend only on the parts' content and `meta`.
     """
-    out = Path(out)
-    _check_parts(parts, out)
-    readers = [p.reader if p.reader is not None else open_pdf(p.pdf) for p in parts]
-    counts = {p.pdf: len(r.pages) for p, r in zip(parts, readers, strict=True)}
-    empty = [p for p in parts if counts[p.pdf] == 0]
-    if empty:
-        raise PackageError(
-            [Problem("PDF-is pole ühtegi lehekülge; tee see uuesti.", file=p.pdf) for p in empty]
-        )
+    return SigningPdf().finish(parts, out, meta)
 
-    try:
+
+class SigningPdf:
+    """`make_signing_pdf` in steps, so that a build joins each part while LibreOffice converts
+    the next ones: `join(part)` in the parts' order as they come (a part that cannot be joined
+    stops the joining), then `finish(parts, …)`, which joins the rest, checks every part and
+    writes the PDF. Joined early or late, the bytes are the same.
+    """
+
+    def __init__(self) -> None:
+        self._writer: PdfWriter | None = None
+        self._first: PdfReader | None = None
+        self.joined = 0  # parts joined, the first ones of the list
+        self.failed = False  # a part could not be joined: finish() starts again, to report it
+
+    def join(self, part: Part) -> None:
+        if self.failed:
+            return
+        try:
+            reader = part.reader if part.reader is not None else open_pdf(part.pdf)
+            if len(reader.pages) == 0:
+                raise PackageError("no pages")  # reported by finish()
+            if self._writer is None:
+                writer = PdfWriter(clone_from=reader)
+                # The parts' own outlines (headings) would mix with ours: one bookmark per part only.
+                writer.root_object.pop(NameObject("/Outlines"), None)
+                writer.add_outline_item(title=part.bookmark, page_number=0)
+                self._writer, self._first = writer, reader
+            else:
+                self._writer.append(reader, outline_item=part.bookmark, import_outline=False)
+        except (PackageError, PyPdfError, ValueError, KeyError, TypeError, IndexError):
+            self.failed = True
+            return
+        self.joined += 1
+
+    def finish(self, parts: list[Part], out: Path, meta: PdfMetadata) -> dict[Path, int]:
+        out = Path(out)
+        _check_parts(parts, out)
+        readers = [p.reader if p.reader is not None else open_pdf(p.pdf) for p in parts]
+        counts = {p.pdf: len(r.pages) for p, r in zip(parts, readers, strict=True)}
+        empty = [p for p in parts if counts[p.pdf] == 0]
+        if empty:
+            raise PackageError(
+                [Problem("PDF-is pole ühtegi lehekülge; tee see uuesti.", file=p.pdf) for p in empty]
+            )
+        while self.joined < len(parts) and not self.failed:
+            self.join(parts[self.joined])
+        try:
+            if self.failed or self._writer is None or self._first is None:
+                return SigningPdf()._write(parts, readers, counts, out, meta)
+            return self._end(parts, counts, out, meta)
+        except PackageError:
+            raise
+        except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+            raise PackageError(
+                f"Allkirjastatava PDF-i koostamine ebaõnnestus ({type(exc).__name__}: {exc}). "
+                f"Tee osade PDF-id uuesti; kui viga kordub, teata sellest arendajale."
+            ) from exc
+
+    def _write(self, parts: list[Part], readers: list[PdfReader], counts: dict[Path, int], out: Path,
+               meta: PdfMetadata) -> dict[Path, int]:
+        """Join every part here, raising what a part's joining raises."""
         writer = PdfWriter(clone_from=readers[0])
-        # The parts' own outlines (headings) would mix with ours: one bookmark per part only.
         writer.root_object.pop(NameObject("/Outlines"), None)
         writer.add_outline_item(title=parts[0].bookmark, page_number=0)
         for part, reader in zip(parts[1:], readers[1:], strict=True):
             writer.append(reader, outline_item=part.bookmark, import_outline=False)
-        _drop_structure_tree(writer)
+        self._writer, self._first, self.joined = writer, readers[0], len(parts)
+        return self._end(parts, counts, out, meta)
 
+    def _end(self, parts: list[Part], counts: dict[Path, int], out: Path, meta: PdfMetadata) -> dict[Path, int]:
+        writer, first = self._writer, self._first
+        assert writer is not None and first is not None
+        _drop_structure_tree(writer)
         start = 0
         for part in parts:
             n = counts[part.pdf]
@@ -119,23 +175,15 @@ def make_signing_pdf(parts: list[Part], out: Path, meta: PdfMetadata) -> dict[Pa
         viewer = DictionaryObject()
         viewer[NameObject("/DisplayDocTitle")] = BooleanObject(True)
         writer.root_object[NameObject("/ViewerPreferences")] = viewer
-
-        pdfa = _pdfa_id(readers[0])
-        _set_metadata(writer, meta, pdfa, producer=_producer(readers[0]))
+        pdfa = _pdfa_id(first)
+        _set_metadata(writer, meta, pdfa, producer=_producer(first))
         _fix_icc_dates(writer, meta.created)
         writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
         data = _write_with_stable_id(writer)
-    except PackageError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-        raise PackageError(
-            f"Allkirjastatava PDF-i koostamine ebaõnnestus ({type(exc).__name__}: {exc}). "
-            f"Tee osade PDF-id uuesti; kui viga kordub, teata sellest arendajale."
-        ) from exc
-
-    _write_atomic(out, data)
-    counts[out] = sum(counts[p.pdf] for p in parts)
-    return counts
+        _write_atomic(out, data)
+        counts = dict(counts)
+        counts[out] = sum(counts[p.pdf] for p in parts)
+        return counts
 
 
 def normalize_pdf(src: Path, out: Path, meta: PdfMetadata) -> int:

@@ -37,7 +37,7 @@ from .convert import (
 from .document_date import document_date
 from .errors import PackageError
 from .output import StagedOutput
-from .package import Part, PdfMetadata, make_asice, make_signing_pdf, normalize_pdf, open_pdf
+from .package import Part, PdfMetadata, SigningPdf, make_asice, normalize_pdf, open_pdf
 from .resident import ResidentConversion, ResidentConverter, start_conversion
 from .resolve import ResolvedDirective
 
@@ -90,6 +90,7 @@ class SigningStage:
         self.pdf_dir = out.dir if self.frozen else out.dir / ".pdf-raw"
         self.clock = datetime.combine(self.created, time(12, 0))
         self.parts: list[Part | None] = [None] * len(word_files)
+        self.signing = SigningPdf()  # joined part by part as they are ready (see _ready)
         self.entries: list[tuple[str, int | None, int] | None] = [None] * len(word_files)  # manifest rows
         if cache is not None:
             clock = self.clock.isoformat() if faketime is not None else "normalised"
@@ -155,6 +156,12 @@ class SigningStage:
             pages = normalize_pdf(pdf, self.out.dir / name, meta)
         self.parts[i] = Part(self.out.dir / name, bookmark, label, reader)
         self.entries[i] = (name, annex, pages)
+        # Join the parts that are ready, in order, while LibreOffice converts the next ones.
+        while self.signing.joined < len(self.parts) and not self.signing.failed:
+            part = self.parts[self.signing.joined]
+            if part is None:
+                break
+            self.signing.join(part)
 
     def _converted(self, i: int, pdf: Path) -> None:
         self._ready(i, pdf)
@@ -213,7 +220,7 @@ class SigningStage:
         self.progress("Koostan allkirjastamise PDF-i ja konteineri")
         signing = out.dir / signing_pdf_name(rd.id)
         meta = PdfMetadata(rd.document_title, rd.agency, rd.title, self.created)
-        counts = make_signing_pdf(parts, signing, meta)
+        counts = self.signing.finish(parts, signing, meta)
         out.add(signing.name, "package", pages=counts[signing])
         container = out.dir / container_name(rd.id)
         pdfs = [p.pdf for p in parts]
