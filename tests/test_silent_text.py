@@ -7,6 +7,7 @@ process, nothing is built.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,17 @@ def test_abolishing_a_post_with_nothing_in_force_is_a_finding(tmp_path: Path) ->
     found = [f for f in run_checks(defs, "d1", text_checks=False) if f.kind == "kaotatav_ametikoht"]
     assert [f.subject for f in found] == ["vana"]
     assert "ametijuhendit ei ole ajaloo järgi kehtivana" in found[0].message
+
+
+def test_a_unit_is_named_only_as_a_whole_word_in_any_case() -> None:
+    from kaskkiri_builder.checks.foreign_units import _named
+
+    @dataclasses.dataclass
+    class U:
+        name: str
+        genitive: str
+
+    units = [U("Kriisitalitus", "kriisitalituse"), U("IT (tugi) talitus", "IT (tugi) talituse"), U("Õppeosakond", "")]
+    named = _named("KRIISITALITUSE juhi ülesanded; IT (tugi) talituse abi; õppeosakondadega koostöö", units)  # type: ignore[arg-type]
+    assert [u.name for u in named] == ["Kriisitalitus", "IT (tugi) talitus"]
+    assert _named("superkriisitalituse töö", units) == []  # type: ignore[arg-type]
