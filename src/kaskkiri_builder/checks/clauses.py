@@ -9,11 +9,13 @@ with every parameter set that some post uses, and the closest rendering is the o
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from ..clause_text import variables
 from ..definitions.load import Source
 from ..definitions.model import Clause, Definitions, DutyClause, Post, RowsClause, Text, TextClause
 from .common import Renderer, annex_numbers, annex_posts, finding, used_by, where
@@ -63,6 +65,9 @@ def _usages(defs: Definitions) -> dict[str, list[tuple[Post, dict[str, Any]]]]:
     return out
 
 
+_ABSENT = "\0puudub"  # a name the parameters do not give (the text's render reports it)
+
+
 class _Library:
     """Every duty clause rendered for one post, with each parameter set in use."""
 
@@ -79,6 +84,10 @@ class _Library:
                 sets.setdefault(_freeze(params), dict(params))
             self.param_sets[cid] = list(sets.values())
         self._cache: dict[str, list[_Variant]] = {}
+        #: A clause's texts as rendered, by the values of the names they read: posts of one unit
+        #: mostly see the same ones (200 annexes rendered 54,000 texts, most of them twice or more).
+        self._rendered: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+        self._reads: dict[str, list[str]] = {}
 
     def variants(self, post: Post) -> list[_Variant]:
         if post.id not in self._cache:
@@ -88,11 +97,27 @@ class _Library:
                 assert isinstance(clause, DutyClause)
                 for params in sets:
                     p = self.renderer.clause_params(post, clause, params)
-                    text = norm(self.renderer.text(clause.text, None, p))
-                    results = tuple(norm(self.renderer.text(r, None, p)) for r in clause.results)
+                    text, results = self._render(clause, p)
                     out.append(_Variant(clause, params, text, results))
             self._cache[post.id] = out
         return self._cache[post.id]
+
+    def _render(self, clause: DutyClause, p: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        """The clause's text and results in `p`, normalised; rendered once per distinct input."""
+        if clause.id not in self._reads:
+            self._reads[clause.id] = sorted(variables([clause.text, *clause.results]))
+        try:
+            seen = json.dumps([[name, p.get(name, _ABSENT)] for name in self._reads[clause.id]],
+                              ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError):  # not plain data: rendered every time
+            seen = None
+        if seen is not None and (clause.id, seen) in self._rendered:
+            return self._rendered[clause.id, seen]
+        made = (norm(self.renderer.text(clause.text, None, p)),
+                tuple(norm(self.renderer.text(r, None, p)) for r in clause.results))
+        if seen is not None:
+            self._rendered[clause.id, seen] = made
+        return made
 
     def closest(self, post: Post, text: str) -> _Variant | None:
         """The rendering closest to `text`, if any is close enough to be a near miss; among
