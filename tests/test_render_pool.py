@@ -67,3 +67,19 @@ def test_beside_other_threads_it_renders_alone(monkeypatch):
         thread.join()
     assert render_pool.workers(500) == min(500, len(render_pool.os.sched_getaffinity(0)))
     assert render_pool.workers(render_pool.MIN_DOCUMENTS - 1) == 1
+
+
+def test_a_worker_that_dies_leaves_its_documents_to_the_build(tmp_path, pooled, monkeypatch):
+    rd, templates, names = _documents(copy_example(tmp_path))
+    serial = [render_pool.render_verified(rd, templates, names, i) for i in range(len(names))]
+    real = render_pool._share
+
+    def dies_after_one(k, n, out):
+        if k == 1:
+            out.send_bytes(render_pool.render_verified(rd, templates, names, 1))
+            render_pool.os._exit(9)
+        real(k, n, out)
+
+    monkeypatch.setattr(render_pool, "_share", dies_after_one)
+    assert list(render_pool.rendered(rd, templates, names)) == serial
+    assert render_pool.multiprocessing.active_children() == []

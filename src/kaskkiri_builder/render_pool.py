@@ -16,6 +16,8 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Generator, Iterator
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from . import render_cache
@@ -71,16 +73,18 @@ def remembered_bytes(rd: ResolvedDirective, templates: Path, i: int) -> bytes | 
     return None if key is None else render_cache.remembered(key)
 
 
-def _quiet() -> None:
+def _share(k: int, n: int, out: Connection) -> None:
+    """Worker k of n: documents k, k+n, k+2n … in order, each sent as it is done (b"" for one
+    that failed: the build's process renders it again, which raises the serial error)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle, not each worker's
-
-
-def _worker(i: int) -> bytes | None:
     assert _job is not None
-    try:
-        return render_verified(*_job, i)
-    except Exception:  # noqa: BLE001 - rendered again in the build's process, which raises it
-        return None
+    for i in range(k, len(_job[2]), n):
+        try:
+            data = render_verified(*_job, i)
+        except Exception:  # noqa: BLE001 - rendered again in the build's process, which raises it
+            data = b""
+        out.send_bytes(data)
+    out.close()
 
 
 def workers(documents: int) -> int:
@@ -91,7 +95,12 @@ def workers(documents: int) -> int:
 
 
 def rendered(rd: ResolvedDirective, templates: Path, names: list[str]) -> Generator[bytes, None, None]:
-    """Each document's bytes, in the order of `names`, rendered on `workers()` processes."""
+    """Each document's bytes, in the order of `names`, rendered on `workers()` processes.
+
+    Each forked worker takes a fixed share (every n-th document) and sends its files back in
+    order through its own pipe; no task queue. multiprocessing.Pool's was seen to hang in
+    `terminate()` (its task thread waiting on the queue's lock while the workers were ended)
+    when a build stopped midway; a share needs no thread, and stopping is ending the workers."""
     global _job
     n = workers(len(names))
     if n <= 1:
@@ -100,12 +109,28 @@ def rendered(rd: ResolvedDirective, templates: Path, names: list[str]) -> Genera
         return
     _job = (rd, templates, names)
     ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(n, initializer=_quiet)
+    procs: list[BaseProcess] = []
+    pipes: list[Connection] = []
     try:
-        for i, data in enumerate(pool.imap(_worker, range(len(names)), chunksize=4)):
-            yield data if data is not None else render_verified(rd, templates, names, i)
-        pool.close()
+        for k in range(n):
+            reader, writer = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_share, args=(k, n, writer), daemon=True)
+            proc.start()
+            writer.close()
+            procs.append(proc)
+            pipes.append(reader)
+        for i in range(len(names)):
+            try:
+                data = pipes[i % n].recv_bytes()
+            except EOFError:  # the worker died: this one and the rest of its share here
+                data = b""
+            yield data if data else render_verified(rd, templates, names, i)
     finally:
-        pool.terminate()
-        pool.join()
+        for started in procs:
+            if started.is_alive():
+                started.terminate()
+        for started in procs:
+            started.join()
+        for reader in pipes:
+            reader.close()
         _job = None
