@@ -91,3 +91,31 @@ def test_type_labels() -> None:
     assert cli_language.type_label("KAUST") == "KAUST"
     assert cli_language.translate("Missing argument") == "Puudub argument"
     assert cli_language.translate("a message nobody knows") == "a message nobody knows"
+
+
+_ENDS = """
+import atexit, sys, tempfile
+left = tempfile.TemporaryDirectory(prefix="kaskkiri-test-")  # cleaned by its finalizer at exit
+print(left.name)
+atexit.register(lambda: print("exit handler ran"))
+sys.argv = ["kaskkiri", *sys.argv[1:]]
+from kaskkiri_builder.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize(("args", "code"), [(["--help"], 0), (["build", "../puudub"], 2)])
+def test_the_command_ends_after_the_exit_handlers_and_with_its_status(tmp_path, args, code):
+    """run() skips the interpreter's teardown (cli._end): the exit handlers still run, tempfile's
+    finalizers still remove what they own, the output is whole and the status kept."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", _ENDS, *args], cwd=tmp_path, capture_output=True,
+                          text=True)
+    lines = done.stdout.splitlines()
+    assert done.returncode == code, done.stderr
+    assert lines[-1] == "exit handler ran"
+    assert not Path(lines[0]).exists()
+    assert ("Kasutus" in done.stdout) if code == 0 else done.stderr.strip()

@@ -7,6 +7,7 @@ one line too (set KASKKIRI_DEBUG=1 for the traceback).
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -729,17 +731,40 @@ def _rel(path: Path) -> str:
 
 
 def run() -> None:
-    """Entry point that keeps unexpected errors to one line."""
+    """Entry point that keeps unexpected errors to one line, and ends without Python's teardown."""
     try:
         app(prog_name="kaskkiri")
-    except SystemExit:
-        raise
+    except SystemExit as exc:
+        _end(exc.code)
     except KeyboardInterrupt:
         _err("Katkestatud. Väljundit ei muudetud.")
-        sys.exit(130)
+        _end(130)
     except Exception as exc:  # a bug of ours: one line, not a traceback
         if os.environ.get("KASKKIRI_DEBUG"):
             raise
         _err(f"Sisemine viga: {type(exc).__name__}: {exc}. Väljundit ei muudetud. "
              "Käivita uuesti KASKKIRI_DEBUG=1-ga ja saada väljund arendajatele.")
-        sys.exit(70)
+        _end(70)
+    _end(0)
+
+
+def _end(code: object) -> NoReturn:
+    """Exit with `code` (as SystemExit takes it) once the exit handlers have run and the output
+    is flushed, skipping the interpreter's teardown: freeing a build's objects one by one took
+    0.13-0.2 s of every command (measured on the 2-core machine), and nothing is left to do by
+    then: files are closed by `with`, folders removed by their owners, and the handlers that
+    remain (multiprocessing's, tempfile's finalizers) run here."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): printed, status 1, as Python does
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(status)

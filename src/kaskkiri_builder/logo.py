@@ -11,8 +11,6 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from docx.image.image import Image
-
 from .definitions.model import Letterhead, Text
 from .errors import DefinitionError
 
@@ -67,6 +65,8 @@ def _check_image(logo: Text, data: bytes) -> None:
     if kind is None:
         raise _fail(logo, "fail ei ole PNG- ega JPEG-pilt (faili sisu järgi). Salvesta pilt PNG-vormingus.")
     try:
+        from docx.image.image import Image  # python-docx: imported when a logo is read
+
         image = Image.from_blob(data)
         width, height = image.px_width, image.px_height
     except Exception as exc:  # python-docx's header parsers raise whatever a cut header makes them

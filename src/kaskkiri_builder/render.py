@@ -19,12 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from docx.opc.phys_pkg import PhysPkgWriter
-from docx.opc.pkgwriter import PackageWriter
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from lxml import etree
@@ -35,6 +31,12 @@ from .logo import logo_bytes
 from .resolve import ResolvedAnnex, ResolvedDirective
 from .sandbox import TEMPLATE_ENVIRONMENT, RenderLimit
 from .template_xml import part_label, repair_template, tag_paragraphs
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
+# python-docx and docxtpl (a tenth of a second to import) are imported where a Word file is
+# rendered: a build starts LibreOffice before it renders, and needs neither to do so.
 
 DIRECTIVE_TEMPLATE = "kaskkiri.docx"
 ANNEX_TEMPLATE = "ametijuhend.docx"
@@ -223,6 +225,9 @@ def render_docx(template: Path, context: dict, *, title: str, subject: str, auth
     data = _read_template(template)
     try:
         data = _repaired(data)
+        from docx.shared import Mm
+        from docxtpl import DocxTemplate, InlineImage
+
         tpl = DocxTemplate(io.BytesIO(data))
         _check_names(data, context, name)
         if logo is not None:
@@ -265,6 +270,8 @@ def _repaired(data: bytes) -> bytes:
 def _template_variables(data: bytes) -> frozenset[str] | None:
     """The variables the template's tags name (None: a syntax error, which the render reports)."""
     try:
+        from docxtpl import DocxTemplate
+
         names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env=TEMPLATE_ENVIRONMENT)
     except TemplateSyntaxError:
         return None
@@ -362,6 +369,9 @@ def _members(tpl: DocxTemplate) -> list[tuple[str, bytes]]:
         tpl.save(buf)
         with zipfile.ZipFile(buf) as z:
             return [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    from docx.opc.phys_pkg import PhysPkgWriter
+    from docx.opc.pkgwriter import PackageWriter
+
     package = tpl.docx.part.package
     parts = package.parts
     for part in parts:
