@@ -114,17 +114,19 @@ class SigningPdf:
             reader = part.reader if part.reader is not None else open_pdf(part.pdf)
             if len(reader.pages) == 0:
                 raise PackageError("no pages")  # reported by finish()
-            if self._writer is None:
-                writer = PdfWriter(clone_from=reader)
-                # The parts' own outlines (headings) would mix with ours: one bookmark per part only.
-                writer.root_object.pop(NameObject("/Outlines"), None)
-                writer.add_outline_item(title=part.bookmark, page_number=0)
-                self._writer, self._first = writer, reader
-            else:
-                self._writer.append(reader, outline_item=part.bookmark, import_outline=False)
+            self._join(part, reader)
         except (PackageError, PyPdfError, ValueError, KeyError, TypeError, IndexError):
             self.failed = True
-            return
+
+    def _join(self, part: Part, reader: PdfReader) -> None:
+        if self._writer is None:
+            writer = PdfWriter(clone_from=reader)
+            # The parts' own outlines (headings) would mix with ours: one bookmark per part only.
+            writer.root_object.pop(NameObject("/Outlines"), None)
+            writer.add_outline_item(title=part.bookmark, page_number=0)
+            self._writer, self._first = writer, reader
+        else:
+            self._writer.append(reader, outline_item=part.bookmark, import_outline=False)
         self.joined += 1
 
     def finish(self, parts: list[Part], out: Path, meta: PdfMetadata) -> dict[Path, int]:
@@ -140,8 +142,11 @@ class SigningPdf:
         while self.joined < len(parts) and not self.failed:
             self.join(parts[self.joined])
         try:
-            if self.failed or self._writer is None or self._first is None:
-                return SigningPdf()._write(parts, readers, counts, out, meta)
+            if self.failed:  # joined again from the start, raising what a part's joining raises
+                again = SigningPdf()
+                for part, reader in zip(parts, readers, strict=True):
+                    again._join(part, reader)
+                return again._end(parts, counts, out, meta)
             return self._end(parts, counts, out, meta)
         except PackageError:
             raise
@@ -150,17 +155,6 @@ class SigningPdf:
                 f"Allkirjastatava PDF-i koostamine ebaõnnestus ({type(exc).__name__}: {exc}). "
                 f"Tee osade PDF-id uuesti; kui viga kordub, teata sellest arendajale."
             ) from exc
-
-    def _write(self, parts: list[Part], readers: list[PdfReader], counts: dict[Path, int], out: Path,
-               meta: PdfMetadata) -> dict[Path, int]:
-        """Join every part here, raising what a part's joining raises."""
-        writer = PdfWriter(clone_from=readers[0])
-        writer.root_object.pop(NameObject("/Outlines"), None)
-        writer.add_outline_item(title=parts[0].bookmark, page_number=0)
-        for part, reader in zip(parts[1:], readers[1:], strict=True):
-            writer.append(reader, outline_item=part.bookmark, import_outline=False)
-        self._writer, self._first, self.joined = writer, readers[0], len(parts)
-        return self._end(parts, counts, out, meta)
 
     def _end(self, parts: list[Part], counts: dict[Path, int], out: Path, meta: PdfMetadata) -> dict[Path, int]:
         writer, first = self._writer, self._first
