@@ -364,11 +364,9 @@ def _members(tpl: DocxTemplate) -> list[tuple[str, bytes]]:
     OpcPackage.save and PackageWriter.write, whose steps these are), unzipped: `_zipped`
     compresses each once. Saving through python-docx compressed every member, and
     `_zipped` read them back and compressed them again: a fifth of an annex's rendering."""
-    if tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
-        buf = io.BytesIO()  # docxtpl's replacements work on a saved file (not used here)
-        tpl.save(buf)
-        with zipfile.ZipFile(buf) as z:
-            return [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    # docxtpl's picture and member replacements happen in its save(); kaskkiri asks for none.
+    assert not (tpl.pics_to_replace or tpl.crc_to_new_media or tpl.crc_to_new_embedded
+                or tpl.zipname_to_replace), "docxtpl replacements are not written by _members"
     from docx.opc.phys_pkg import PhysPkgWriter
     from docx.opc.pkgwriter import PackageWriter
 
