@@ -3,14 +3,17 @@ for byte, and a rebuild from the archived definitions and templates only verifie
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from kaskkiri_builder.approved import approved_build, compare_rebuild
+from kaskkiri_builder.canonical_pdf import canonical_pdf
 from kaskkiri_builder.errors import ArchiveError
-from toolkit import cli, tree
+from toolkit import cli, lo_like_pdf, tree
 
 APPROVED = "arhiiv/2026-01/kinnitatud"
 
@@ -83,6 +86,43 @@ def test_compare_rebuild_reports_pdfs_and_refuses_word(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError) as err:
         compare_rebuild(approved, rebuilt)
     assert err.value.problems[0].file == "arhiiv/x/kinnitatud/kaskkiri.docx"
+
+
+def _container(**members: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_compare_rebuild_takes_the_order_of_pdf_objects_for_no_difference(tmp_path: Path) -> None:
+    """LibreOffice writes the same document's font objects in either order (canonical_pdf.py):
+    a rebuilt PDF, or a container of such, is the approved document, and no note says otherwise;
+    a rebuilt PDF with another text is noted."""
+    archive, rebuilt = tmp_path / "arhiiv/x/kinnitatud", tmp_path / "uus"
+    approved_pdf, reordered = lo_like_pdf(bold_first=True), lo_like_pdf(bold_first=False)
+    _fake_build(archive, {
+        "kaskkiri.pdf": ("pdf", approved_pdf),
+        "allkirjastamiseks-x.pdf": ("package", approved_pdf),
+        "k.asice": ("container", _container(mimetype=b"m", **{"kaskkiri.pdf": approved_pdf})),
+    })
+    rebuilt.mkdir()
+    (rebuilt / "kaskkiri.pdf").write_bytes(reordered)
+    (rebuilt / "allkirjastamiseks-x.pdf").write_bytes(canonical_pdf(approved_pdf))
+    (rebuilt / "k.asice").write_bytes(_container(mimetype=b"m", **{"kaskkiri.pdf": reordered}))
+    approved = approved_build(archive)
+    assert approved is not None
+    assert compare_rebuild(approved, rebuilt) == []
+    other = lo_like_pdf(bold_first=False, text=b"Kaskkira")
+    (rebuilt / "k.asice").write_bytes(_container(mimetype=b"m", **{"kaskkiri.pdf": other}))
+    (rebuilt / "kaskkiri.pdf").write_bytes(other)
+    (notes,) = compare_rebuild(approved, rebuilt)
+    assert "failidest 2 (kaskkiri.pdf, k.asice) erinevad" in notes
+    (rebuilt / "k.asice").write_bytes(_container(**{"kaskkiri.pdf": reordered}))  # mimetype gone
+    (rebuilt / "kaskkiri.pdf").write_bytes(b"%PDF-1.6 cut")
+    (notes,) = compare_rebuild(approved, rebuilt)
+    assert "failidest 2 (kaskkiri.pdf, k.asice) erinevad" in notes
 
 
 def test_an_unreadable_archive_manifest(tmp_path: Path) -> None:

@@ -441,3 +441,42 @@ def sign_container(unsigned: Path, signed: Path, key: tuple[Path, str]) -> Path:
     container.sign(signer)
     container.save()
     return signed
+
+
+# --- PDFs ---------------------------------------------------------------------------------------
+
+XMP = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/>' \
+      b'<?xpacket end="w"?>'
+
+
+def lo_like_pdf(*, bold_first: bool, text: bytes = b"Kaskkiri", checksum: str = "AB") -> bytes:
+    """A PDF shaped as LibreOffice writes one: two fonts whose objects come in either order
+    (and are numbered so), a /DocChecksum of that order, an unfiltered XMP stream, a file /ID."""
+    regular = b"<</Type/Font/Subtype/Type1/BaseFont/CAAAAA+Carlito>>"
+    bold = b"<</Type/Font/Subtype/Type1/BaseFont/BAAAAA+Carlito-Bold>>"
+    fonts = [bold, regular] if bold_first else [regular, bold]
+    f_bold, f_regular = (6, 7) if bold_first else (7, 6)
+    content = b"BT /F1 12 Tf 10 10 Td (" + text + b") Tj /F2 12 Tf (!) Tj ET"
+    bodies = {
+        1: b"<</Type/Catalog/Pages 2 0 R/Metadata 8 0 R>>",
+        2: b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        3: b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R/Resources 5 0 R>>",
+        4: b"<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream",
+        5: b"<</Font<</F1 %d 0 R/F2 %d 0 R>>>>" % (f_bold, f_regular),
+        6: fonts[0],
+        7: fonts[1],
+        8: b"<</Type/Metadata/Subtype/XML/Length %d>>\nstream\n" % len(XMP) + XMP + b"\nendstream",
+        9: b"<</Producer(LibreOffice 7.4)>>",
+    }
+    out = bytearray(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for n in sorted(bodies):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + bodies[n] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in sorted(bodies))
+    out += (b"trailer\n<</Size %d/Root 1 0 R/Info 9 0 R/ID[<00112233445566778899AABBCCDDEEFF>"
+            b"<00112233445566778899AABBCCDDEEFF>]/DocChecksum/%s>>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(bodies) + 1, checksum.encode(), xref))
+    return bytes(out)

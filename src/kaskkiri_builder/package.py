@@ -264,7 +264,7 @@ def open_pdf(path: Path) -> PdfReader:
     if not path.is_file():
         raise PackageError([Problem("PDF-faili ei ole; tee PDF-id uuesti.", file=path)])
     if path.stat().st_size == 0:
-        raise PackageError([Problem(_damaged("PDF-fail on tühi", path), file=path)])
+        raise PackageError([Problem(damaged_pdf("PDF-fail on tühi", path), file=path)])
     try:
         try:
             reader = PdfReader(path, strict=True)
@@ -273,11 +273,11 @@ def open_pdf(path: Path) -> PdfReader:
             reader = PdfReader(path, strict=False)
             _ = len(reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise PackageError([Problem(_damaged(f"PDF-faili ei saa lugeda ({exc})", path), file=path)]) from exc
+        raise PackageError([Problem(damaged_pdf(f"PDF-faili ei saa lugeda ({exc})", path), file=path)]) from exc
     return reader
 
 
-def _damaged(what: str, path: Path) -> str:
+def damaged_pdf(what: str, path: Path) -> str:
     """Why a PDF LibreOffice wrote is empty or unreadable: a full disk says so, not pypdf."""
     try:
         free = shutil.disk_usage(path.parent).free

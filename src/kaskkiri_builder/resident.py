@@ -2,10 +2,12 @@
 
 Starting LibreOffice costs about 0.75 s; once it runs, a document takes about 0.14 s. `watch`
 keeps a `ResidentConverter` across rebuilds (reusable, a context manager), so a save converts
-without the start. A build without one uses the batch conversion (convert.py): its PDFs are
-byte-for-byte reproducible, while an office started through UNO was seen (under load, 2 of 2
-offices, one of them) to number the embedded fonts' objects in the other order, which only the
-bytes show; a single build gained only about 1.2x from the resident office anyway. Each
+without the start. A build without one uses the batch conversion (convert.py): a single build
+gained only about 1.2x from the resident office. Both number the embedded fonts' objects in
+either order (an office started through UNO was seen to do so under load, and so was the batch
+conversion in CI); a build writes every PDF in canonical form (canonical_pdf.py), where the two
+offices' PDFs are the same bytes (12 of 12 annexes, twice), so both go into the conversion
+cache. Each
 office is driven through UNO by `uno_worker.py` under the system Python, because python3-uno
 exists for that Python only; kaskkiri talks to the worker in JSON lines over its stdin and stdout.
 

@@ -24,6 +24,9 @@ from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
 
+from .canonical_pdf import FORM as CANONICAL_FORM
+from .canonical_pdf import canonicalize
+from .canonical_pdf import form_files as canonical_form_files
 from .conversion_cache import BuildCache, ConversionCache, environment
 from .convert import (
     INSTALL_HINT,
@@ -84,7 +87,8 @@ class SigningStage:
             return
         self.created = document_date(rd)
         # With libfaketime LibreOffice runs at the directive's date (noon UTC: the same day in
-        # every time zone) and its PDFs are final as they come; without it they are normalised.
+        # every time zone) and its PDFs are final once in canonical form (canonical_pdf.py:
+        # LibreOffice's order of the font objects varies); without it they are normalised.
         faketime = find_faketime()
         self.frozen = faketime is not None
         self.pdf_dir = out.dir if self.frozen else out.dir / ".pdf-raw"
@@ -93,8 +97,10 @@ class SigningStage:
         self.signing = SigningPdf()  # joined part by part as they are ready (see _ready)
         self.entries: list[tuple[str, int | None, int] | None] = [None] * len(word_files)  # manifest rows
         if cache is not None:
-            clock = self.clock.isoformat() if faketime is not None else "normalised"
-            env = environment(self.soffice, f"{PDF_FILTER} {clock}", [faketime] if faketime else [])
+            # With libfaketime its PDFs are kept in canonical form (canonical_pdf.py).
+            clock = f"{self.clock.isoformat()} {CANONICAL_FORM}" if faketime else "normalised"
+            files = [faketime, *canonical_form_files()] if faketime else []
+            env = environment(self.soffice, f"{PDF_FILTER} {clock}", files)
             self.cache = BuildCache(cache, env, rd.id)
             if self.cache.expects_most(len(word_files)):
                 if predicted is not None:  # the rest: written()
@@ -145,11 +151,14 @@ class SigningStage:
         meta = PdfMetadata(a.document_title, rd.agency, rd.document_title, self.created)
         return name, a.number, a.bookmark, f"L{a.number}-", meta
 
-    def _ready(self, i: int, pdf: Path) -> None:
-        """Runs while LibreOffice converts the next files."""
+    def _ready(self, i: int, pdf: Path, *, converted: bool) -> None:
+        """Runs while LibreOffice converts the next files. `converted`: LibreOffice has just
+        written `pdf` (else it is the cache's copy of a PDF made so)."""
         name, annex, bookmark, label, meta = self._describe(i)
         reader = None
         if self.frozen:
+            if converted:  # LibreOffice's order of the font objects out (canonical_pdf.py)
+                canonicalize(pdf)
             reader = open_pdf(pdf)  # kept for the signing PDF
             pages = len(reader.pages)
         else:  # take the export time out, put the directive's metadata in
@@ -164,9 +173,9 @@ class SigningStage:
             self.signing.join(part)
 
     def _converted(self, i: int, pdf: Path) -> None:
-        self._ready(i, pdf)
-        # Only the batch conversion's PDFs are kept: their bytes are reproducible (resident.py).
-        if self.cache is not None and self.converter is None:
+        self._ready(i, pdf, converted=True)
+        # In canonical form the resident office's PDFs are the batch conversion's (resident.py).
+        if self.cache is not None:
             self.cache.store(self.word_files[i], pdf)
 
     def _cached(self, i: int) -> bool:
@@ -176,7 +185,7 @@ class SigningStage:
         if self.cache is None or not self.cache.fetch(docx, pdf):
             return False
         try:
-            self._ready(i, pdf)
+            self._ready(i, pdf, converted=False)
         except PackageError:
             self.cache.forget(docx)
             return False
