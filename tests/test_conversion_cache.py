@@ -27,7 +27,6 @@ from kaskkiri_builder.conversion_cache import (
     open_cache,
     pack,
 )
-from kaskkiri_builder.resident import ResidentConverter
 from toolkit import DRAFT, cli, copy_example, tree
 
 
@@ -234,13 +233,11 @@ def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str,
     return env, log
 
 
-def build_draft(project: Path, cache: bool = True,
-                converter: ResidentConverter | None = None) -> tuple[dict[str, str], str]:
+def build_draft(project: Path, cache: bool = True) -> tuple[dict[str, str], str]:
     """A build in this process (no checks: they do not touch the PDFs): the output's files and
     the progress lines."""
     lines: list[str] = []
-    build(Project(project), DRAFT, checks=False, cache=cache, progress=lines.append,
-          converter=converter)
+    build(Project(project), DRAFT, checks=False, cache=cache, progress=lines.append)
     return tree(project / "output" / DRAFT), "\n".join(lines)
 
 
@@ -389,19 +386,3 @@ def test_a_cached_rebuild_equals_a_clean_build(tmp_path: Path, monkeypatch: pyte
         if not pdf.name.startswith("allkirjastamiseks"):
             assert canonical_pdf(pdf.read_bytes()) == pdf.read_bytes(), pdf.name
 
-
-@pytest.mark.libreoffice
-def test_the_resident_offices_pdfs_serve_a_later_build(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """`watch`'s resident LibreOffice stores its PDFs (in canonical form they are the batch
-    conversion's): a build after it converts nothing and equals a build that converts all."""
-    monkeypatch.setenv("KASKKIRI_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("KASKKIRI_CACHE_PDF", raising=False)
-    project = copy_example(tmp_path / "projekt")
-    with ResidentConverter(offices=2) as office:
-        resident, _ = build_draft(project, converter=office)
-    assert len(list((tmp_path / "cache/pdf").glob("*.pdf"))) == 4
-    cached, progress = build_draft(project)
-    assert "PDF-id vahemälust: 4; LibreOffice teisendab: 0" in progress
-    clean, _ = build_draft(project, cache=False)
-    assert resident == cached == clean

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 import kaskkiri_builder
 from kaskkiri_builder import pidfile, resident
 from kaskkiri_builder.build import Project, build
+from kaskkiri_builder.canonical_pdf import canonical_pdf
 from kaskkiri_builder.convert import WORK_PREFIX, convert_to_pdf, find_faketime
 from kaskkiri_builder.errors import ConversionError
 from kaskkiri_builder.resident import (
@@ -29,7 +30,7 @@ from kaskkiri_builder.resident import (
     office_ipc_pipe,
 )
 from kaskkiri_builder.watchdog import group_alive
-from toolkit import DRAFT, ROOT, copy_example, libreoffice_timeout
+from toolkit import DRAFT, ROOT, copy_example, libreoffice_timeout, tree
 
 CLOCK = datetime(2026, 1, 15, 12, 0)
 OTHER_CLOCK = datetime(2026, 3, 2, 12, 0)
@@ -86,11 +87,14 @@ def _fonts(pdf: Path) -> list[str]:
 
 
 def _same_document(a: Path, b: Path) -> None:
-    """The same pages, text, fonts and creation date. Not always the same bytes: an office
-    started through UNO was seen to number the fonts' objects in the other order (resident.py)."""
+    """The same pages, text, fonts and creation date, and with the clock frozen the same bytes in
+    canonical form. Not always the same bytes as they come: an office started through UNO was
+    seen to number the fonts' objects in the other order (resident.py, canonical_pdf.py)."""
     ra, rb = PdfReader(a), PdfReader(b)
     assert [p.extract_text() for p in ra.pages] == [p.extract_text() for p in rb.pages], a.name
     assert _fonts(a) == _fonts(b) and ra.metadata["/CreationDate"] == rb.metadata["/CreationDate"]
+    if find_faketime():
+        assert canonical_pdf(a.read_bytes()) == canonical_pdf(b.read_bytes()), a.name
 
 
 @pytest.mark.libreoffice
@@ -173,7 +177,9 @@ def test_without_python3_uno_the_batch_conversion_does_it(converted, tmp_path, m
 
 
 @pytest.mark.libreoffice
-def test_a_build_converts_through_a_given_office_and_keeps_none_of_its_pdfs(tmp_path, monkeypatch):
+def test_a_build_converts_through_a_given_office_and_keeps_its_pdfs(tmp_path, monkeypatch):
+    """watch's office: its PDFs, in canonical form the batch conversion's, go into the cache, and
+    a build after it converts nothing and writes the same files."""
     project = copy_example(tmp_path / "projekt")
     started = tmp_path / "started"
     python = tmp_path / "python3"  # the system Python, noting the scripts it runs
@@ -184,9 +190,14 @@ def test_a_build_converts_through_a_given_office_and_keeps_none_of_its_pdfs(tmp_
     with ResidentConverter(python=str(python)) as office:
         build(Project(project), DRAFT, checks=False, converter=office)
     assert started.read_text().split() == [str(resident.WORKER)]
-    assert not list((tmp_path / "cache").glob("pdf/**/*.pdf"))  # only batch PDFs are cached
     out = project / "output" / DRAFT
     word = sorted(out.glob("*.docx"))
+    assert len(list((tmp_path / "cache").glob("pdf/**/*.pdf"))) == len(word)
+    resident_build = tree(out)
+    progress: list[str] = []
+    build(Project(project), DRAFT, checks=False, progress=progress.append)
+    assert f"PDF-id vahemälust: {len(word)}; LibreOffice teisendab: 0" in "\n".join(progress)
+    assert tree(out) == resident_build
     created = PdfReader(out / f"{word[0].stem}.pdf").metadata["/CreationDate"]
     clock = datetime.strptime(created[2:16], "%Y%m%d%H%M%S")
     for pdf in convert_to_pdf(word, tmp_path / "batch", clock=clock if find_faketime() else None):
