@@ -94,6 +94,7 @@ def compare_rebuild(approved: ApprovedBuild, rebuilt: Path) -> list[str]:
     the notes (Estonian) name the PDFs and containers whose bytes differ, and why."""
     problems: list[Problem] = []
     differing: list[str] = []
+    same = _SameDocument()
     for entry in approved.files:
         name = str(entry["path"])
         made = rebuilt / name
@@ -106,7 +107,7 @@ def compare_rebuild(approved: ApprovedBuild, rebuilt: Path) -> list[str]:
         data = made.read_bytes()
         if _sha256(data) == entry["sha256"]:
             continue
-        if _same_document(entry.get("role"), approved.path(entry).read_bytes(), data):
+        if same(entry.get("role"), approved.path(entry).read_bytes(), data):
             continue
         if entry.get("role") in WORD_ROLES:
             problems.append(Problem(
@@ -128,25 +129,36 @@ def compare_rebuild(approved: ApprovedBuild, rebuilt: Path) -> list[str]:
     ]
 
 
-def _same_document(role: object, approved: bytes, rebuilt: bytes) -> bool:
+class _SameDocument:
     """Whether a rebuilt PDF or container holds the approved documents object for object
     (canonical_pdf.py: LibreOffice's order of the font objects, or the canonical form a newer
-    kaskkiri writes, is no difference)."""
-    from .canonical_pdf import same_pdf  # qpdf: only a rebuild that differs in bytes needs it
+    kaskkiri writes, is no difference). Each pair of PDFs is compared once: a container's
+    members are the PDFs compared before it."""
 
-    if role in PDF_ROLES:
-        return same_pdf(approved, rebuilt)
-    if role in CONTAINER_ROLES:
-        try:
-            with zipfile.ZipFile(io.BytesIO(approved)) as a, zipfile.ZipFile(io.BytesIO(rebuilt)) as b:
-                names = a.namelist()
-                if names != b.namelist():
-                    return False
-                return all(a.read(n) == b.read(n) or (n.endswith(".pdf") and same_pdf(a.read(n), b.read(n)))
-                           for n in names)
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return False
-    return False
+    def __init__(self) -> None:
+        self._pdfs: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, role: object, approved: bytes, rebuilt: bytes) -> bool:
+        if role in PDF_ROLES:
+            return self._pdf(approved, rebuilt)
+        if role in CONTAINER_ROLES:
+            try:
+                with zipfile.ZipFile(io.BytesIO(approved)) as a, zipfile.ZipFile(io.BytesIO(rebuilt)) as b:
+                    names = a.namelist()
+                    return names == b.namelist() and all(
+                        a.read(n) == b.read(n) or (n.endswith(".pdf") and self._pdf(a.read(n), b.read(n)))
+                        for n in names)
+            except (zipfile.BadZipFile, OSError, ValueError):
+                return False
+        return False
+
+    def _pdf(self, approved: bytes, rebuilt: bytes) -> bool:
+        from .canonical_pdf import same_pdf  # qpdf: only a rebuild that differs in bytes needs it
+
+        key = (_sha256(approved), _sha256(rebuilt))
+        if key not in self._pdfs:
+            self._pdfs[key] = same_pdf(approved, rebuilt)
+        return self._pdfs[key]
 
 
 def _sha256(data: bytes) -> str:
