@@ -7,9 +7,9 @@ gained only about 1.2x from the resident office. Both number the embedded fonts'
 either order (an office started through UNO was seen to do so under load, and so was the batch
 conversion in CI); a build writes every PDF in canonical form (canonical_pdf.py), where the two
 offices' PDFs are the same bytes (12 of 12 annexes, twice), so both go into the conversion
-cache. Each
-office is driven through UNO by `uno_worker.py` under the system Python, because python3-uno
-exists for that Python only; kaskkiri talks to the worker in JSON lines over its stdin and stdout.
+cache. Each office is driven through UNO by `uno_worker.py` under the system Python, because
+python3-uno exists for that Python only; kaskkiri talks to the worker in JSON lines over its
+stdin and stdout.
 
 Nothing is left behind. The watchdog (watchdog.py, launch mode) leads each office's process group
 and starts the worker in it, and the worker starts LibreOffice in it: a time-out or `stop()` ends

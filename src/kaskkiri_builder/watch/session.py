@@ -9,9 +9,11 @@ Each rebuild runs in three steps, each published to the preview state as soon as
 3. the normal build pipeline writes output/<id>/ (staged and atomic, as `kaskkiri build`),
    PDFs included unless Word-only: the page links the new files.
 
-The converter is held for the whole session (`converter`): a resident LibreOffice, once there,
-is handed to every build instead of starting one per save. For now it is None and every build
-converts as `kaskkiri build` does.
+The converter is held for the whole session (`converter`): the resident LibreOffice that
+watch/__init__.py starts (resident.py; None without python3-uno, or Word-only) is handed to every
+build instead of starting one per save. Its PDFs, in canonical form, are the batch conversion's
+bytes and go into the conversion cache, so a `kaskkiri build` after the session converts nothing
+the session converted.
 """
 
 from __future__ import annotations
