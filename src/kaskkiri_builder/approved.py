@@ -146,11 +146,13 @@ class _SameDocument:
                 with zipfile.ZipFile(io.BytesIO(approved)) as a, zipfile.ZipFile(io.BytesIO(rebuilt)) as b:
                     names = a.namelist()
                     return names == b.namelist() and all(
-                        a.read(n) == b.read(n) or (n.endswith(".pdf") and self._pdf(a.read(n), b.read(n)))
-                        for n in names)
+                        self._member(n, a.read(n), b.read(n)) for n in names)
             except (zipfile.BadZipFile, OSError, ValueError):
                 return False
         return False
+
+    def _member(self, name: str, approved: bytes, rebuilt: bytes) -> bool:
+        return approved == rebuilt or (name.endswith(".pdf") and self._pdf(approved, rebuilt))
 
     def _pdf(self, approved: bytes, rebuilt: bytes) -> bool:
         from .canonical_pdf import same_pdf  # qpdf: only a rebuild that differs in bytes needs it

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 from pathlib import Path
 
 from .errors import PackageError, Problem
-from .package import damaged_pdf
+from .package import damaged_pdf, write_atomic
 
 #: Part of the conversion cache's key: changing how `canonical_pdf` writes changes this.
 FORM = "canonical_pdf 1"
@@ -75,10 +74,7 @@ def canonical_pdf(data: bytes, path: Path = Path("PDF"), *, keep_id: bool = True
 def canonicalize(path: Path) -> None:
     """Rewrite the PDF at `path` in its canonical form (a new file renamed over it)."""
     path = Path(path)
-    data = canonical_pdf(path.read_bytes(), path)
-    part = path.with_name(f".{path.name}.canonical")
-    part.write_bytes(data)
-    os.replace(part, path)
+    write_atomic(path, canonical_pdf(path.read_bytes(), path))
 
 
 def same_pdf(a: bytes, b: bytes) -> bool:

@@ -174,7 +174,7 @@ class SigningPdf:
         _fix_icc_dates(writer, meta.created)
         writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
         data = _write_with_stable_id(writer)
-        _write_atomic(out, data)
+        write_atomic(out, data)
         counts = dict(counts)
         counts[out] = sum(counts[p.pdf] for p in parts)
         return counts
@@ -197,7 +197,7 @@ def normalize_pdf(src: Path, out: Path, meta: PdfMetadata) -> int:
         raise PackageError(
             [Problem(f"PDF-i ühtlustamine ebaõnnestus ({type(exc).__name__}: {exc}).", file=src)]
         ) from exc
-    _write_atomic(out, data)
+    write_atomic(out, data)
     return len(reader.pages)
 
 
@@ -218,7 +218,7 @@ def make_asice(files: list[Path], out: Path) -> None:
         for f in files:
             _zip_write(zf, f.name, f.read_bytes())
         _zip_write(zf, "META-INF/manifest.xml", _manifest(files).encode("utf-8"))
-    _write_atomic(out, buf.getvalue())
+    write_atomic(out, buf.getvalue())
 
 
 # --- the signing PDF ---------------------------------------------------------------------------
@@ -507,7 +507,7 @@ def _zip_write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
 # --- output ------------------------------------------------------------------------------------
 
 
-def _write_atomic(out: Path, data: bytes) -> None:
+def write_atomic(out: Path, data: bytes) -> None:
     """Write through a temp file and rename, so a reader never sees half a file."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
